@@ -1,0 +1,102 @@
+# appcsim build. `make` builds build/appcsim and the model library; `make test` runs every unit
+# test under AddressSanitizer and UndefinedBehaviorSanitizer; `make bench` prints benchmark lines;
+# `make run` runs the bundled scenario suite. Sources are found by wildcard: a new model/*.c or
+# sim/*.c is built with no change here, and a new tests/test_NAME.c must define suite_NAME().
+
+BUILD    ?= build
+CC       ?= cc
+PKGS     := jansson ldns libcurl cunit
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(WARN) $(PKG_CFLAGS) -Imodel -Isim
+OPT_CFLAGS  := -O2 -g
+SAN_CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+COV_CFLAGS  := -O0 -g --coverage
+
+MODEL_SRC := $(sort $(wildcard model/*.c))
+SIM_SRC   := $(sort $(filter-out sim/main.c,$(wildcard sim/*.c)))
+TEST_SRC  := $(sort $(filter-out tests/test_main.c,$(wildcard tests/test_*.c)))
+BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
+SUITES    := $(patsubst tests/test_%.c,%,$(TEST_SRC))
+
+# Three flavours share the rules below: opt (the shipped binary), san (tests), cov (coverage).
+define flavour
+$(1)_DIR := $(BUILD)/$(1)
+$(1)_MODEL_OBJ := $$(patsubst %.c,$$($(1)_DIR)/%.o,$(MODEL_SRC))
+$(1)_SIM_OBJ   := $$(patsubst %.c,$$($(1)_DIR)/%.o,$(SIM_SRC))
+$$($(1)_DIR)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(BASE_CFLAGS) $(2) -MMD -MP -c $$< -o $$@
+$$($(1)_DIR)/libappcsim_model.a: $$($(1)_MODEL_OBJ)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+-include $$(patsubst %.o,%.d,$$($(1)_MODEL_OBJ) $$($(1)_SIM_OBJ))
+endef
+$(eval $(call flavour,opt,$(OPT_CFLAGS)))
+$(eval $(call flavour,san,$(SAN_CFLAGS)))
+$(eval $(call flavour,cov,$(COV_CFLAGS)))
+
+APPCSIM     := $(BUILD)/appcsim
+TEST_RUNNER := $(BUILD)/run_tests
+COV_RUNNER  := $(BUILD)/run_tests_cov
+
+.PHONY: all deps test bench run coverage clean build-all build-test build-bench
+# Each public target first installs missing packages, then re-enters make so that pkg-config's
+# answers are read after the install.
+all:
+	@tools/ensure-deps
+	@$(MAKE) --no-print-directory build-all
+test:
+	@tools/ensure-deps
+	@$(MAKE) --no-print-directory build-test
+bench:
+	@tools/ensure-deps
+	@$(MAKE) --no-print-directory build-bench
+
+build-all: $(APPCSIM) $(opt_DIR)/libappcsim_model.a
+
+$(APPCSIM): $(opt_DIR)/sim/main.o $(opt_SIM_OBJ) $(opt_DIR)/libappcsim_model.a
+	$(CC) $(OPT_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# The CUnit runner calls suite_NAME() for every tests/test_NAME.c.
+# Rewritten only when the list changes, so that adding or removing a test file is noticed.
+$(BUILD)/suites.inc: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(foreach s,$(SUITES),"SUITE($(s))") > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(san_DIR)/tests/%.o $(cov_DIR)/tests/%.o: BASE_CFLAGS += -I$(BUILD) -Itests
+$(san_DIR)/tests/test_main.o: $(BUILD)/suites.inc
+$(cov_DIR)/tests/test_main.o: $(BUILD)/suites.inc
+
+SAN_TEST_OBJ := $(patsubst %.c,$(san_DIR)/%.o,$(TEST_SRC) tests/test_main.c $(wildcard tests/support_*.c))
+COV_TEST_OBJ := $(patsubst %.c,$(cov_DIR)/%.o,$(TEST_SRC) tests/test_main.c $(wildcard tests/support_*.c))
+-include $(SAN_TEST_OBJ:.o=.d)
+
+$(TEST_RUNNER): $(SAN_TEST_OBJ) $(san_SIM_OBJ) $(san_DIR)/libappcsim_model.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(COV_RUNNER): $(COV_TEST_OBJ) $(cov_SIM_OBJ) $(cov_DIR)/libappcsim_model.a
+	$(CC) $(COV_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# ASan's leak checker ignores only what ldns itself leaks (see the file's comments).
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# SUITE=name runs one CUnit suite only.
+build-test: $(TEST_RUNNER)
+	$(SAN_ENV) $(TEST_RUNNER) $(SUITE)
+
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/%,$(BENCH_SRC))
+$(BUILD)/bench_%: bench/bench_%.c $(opt_SIM_OBJ) $(opt_DIR)/libappcsim_model.a
+	$(CC) $(BASE_CFLAGS) $(OPT_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+build-bench: $(APPCSIM) $(BENCH_BIN)
+	@BUILD=$(BUILD) bench/run
+
+clean:
+	rm -rf $(BUILD)

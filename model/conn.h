@@ -1,0 +1,106 @@
+/* conn: one connector's state and its advertised set (L3, L5, C1-C7).
+ *
+ * A conn_t holds the node's configuration (domains, control routes, manual routes), the names it
+ * tracks with the addresses recorded under each (L3), each address's last routed time (L5), and
+ * orphans (C6). Every operation recomputes the advertised set of C3 and reports at most one route
+ * change (C4): the prefixes added and removed, each list sorted (C7). An operation that changes
+ * nothing reports an empty change and returns 0.
+ *
+ * Time is an integer count of nanoseconds supplied by the caller; conn never reads a clock.
+ * Ownership: a conn_change_t's arrays belong to the change; conn_change_clear frees them (a
+ * change can be reused across calls). Every function leaves the state unchanged when it fails. */
+#ifndef APPCSIM_CONN_H
+#define APPCSIM_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "dname.h"
+#include "errinfo.h"
+#include "pfx.h"
+#include "pfxset.h"
+
+typedef struct {
+    bool store_routes;          /* C6; default true */
+    int64_t learned_route_ttl;  /* L5; nanoseconds, 0 = off (default) */
+} conn_settings_t;
+
+/* What a node is configured with: the union over its apps (C1) plus its own manual routes.
+ * connector false means the node is not (or no longer) a connector for any app: only its manual
+ * routes are advertised and everything learned, orphans included, is withdrawn (C1). */
+typedef struct {
+    bool connector;
+    const dn_domain_t *domains;
+    size_t n_domains;
+    const pfx_t *control_routes;
+    size_t n_control;
+    const pfx_t *manual_routes;
+    size_t n_manual;
+} conn_config_t;
+
+typedef struct {
+    pfx_t *add;
+    size_t n_add, cap_add;
+    pfx_t *remove;
+    size_t n_remove, cap_remove;
+} conn_change_t;
+
+typedef struct conn conn_t;
+
+conn_t *conn_new(const conn_settings_t *settings);
+void conn_free(conn_t *c);
+void conn_change_clear(conn_change_t *ch); /* frees the arrays and zeroes ch */
+
+/* C1-C6: installs a configuration at time now. Duplicates collapse (N5). Returns 1 when the
+ * advertised set changed (out filled), 0 when not, -1 on out-of-memory. */
+int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_change_t *out);
+
+/* L1-L5, C3: learns from one response produced at time now. Returns 1/0 as above, or -1 when
+ * the message is malformed (err says why; nothing changed) or on out-of-memory. */
+int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t now,
+                          conn_change_t *out, errinfo_t *err);
+
+/* C6: the node restarts at time now. */
+int conn_restart(conn_t *c, int64_t now, conn_change_t *out);
+
+/* L5: removes every address whose last routed time plus the TTL is <= now. */
+int conn_expire(conn_t *c, int64_t now, conn_change_t *out);
+/* L5: the earliest time at which conn_expire would remove something; INT64_MAX when never. */
+int64_t conn_next_expiry(const conn_t *c);
+
+/* The current advertised set (C3). Owned by c; valid until the next operation. */
+const pfxset_t *conn_advertised(const conn_t *c);
+
+/* Every (tracked name, recorded address) pair in sorted order (name, then address). */
+typedef bool (*conn_record_fn)(const char *name, const pfx_addr_t *addr, int64_t last_routed,
+                               void *ctx);
+void conn_foreach_record(const conn_t *c, conn_record_fn fn, void *ctx);
+size_t conn_memory(const conn_t *c);
+
+/* Learned state as plain data, for sim/ to store and reload (its file format belongs to sim/). */
+typedef struct {
+    const char *name;
+    pfx_addr_t addr;
+    int64_t last_routed;
+} conn_state_record_t;
+
+typedef struct {
+    conn_state_record_t *records; /* sorted by name, then address */
+    size_t n_records;
+    pfx_t *orphans; /* C7 order */
+    size_t n_orphans;
+    char *names; /* storage for the record names */
+} conn_state_t;
+
+/* Fills out (which the caller frees with conn_state_clear). Returns 0, or -1 on out-of-memory. */
+int conn_export(const conn_t *c, conn_state_t *out);
+void conn_state_clear(conn_state_t *s);
+/* Replaces the learned records and orphans with those of s under the current configuration
+ * (records whose name the configuration no longer tracks are dropped; invalid names or
+ * disallowed addresses fail with err). Returns 1/0 as above, -1 on error. */
+int conn_import(conn_t *c, const conn_state_t *s, int64_t now, conn_change_t *out,
+                errinfo_t *err);
+
+#endif
