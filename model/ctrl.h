@@ -31,8 +31,9 @@ bool ctrl_selector_check(const char *selector, errinfo_t *err);
 
 /* S3: true when the selector matches the node: "*" matches every node, "tag:x" a node whose
  * tags include "tag:x" (tags are given with their "tag:" prefix, compared byte for byte), any
- * other text a node whose name is exactly that text. Selectors are assumed to have passed
- * ctrl_selector_check; an invalid one matches nothing it would not match as plain text. */
+ * other text a node whose name is exactly that text. Selectors are expected to have passed
+ * ctrl_selector_check at load time; here an unchecked one is read by the same three rules, and
+ * NULL matches nothing. */
 bool ctrl_selector_matches(const char *selector, const char *node_name, const char *const *tags,
                            size_t n_tags);
 

@@ -62,9 +62,9 @@ typedef struct {
  *
  * Which node inside the chosen group:
  *   - by default, load balancing: the group's advertisers in descending h(client_id, node id)
- *     (T3, thash.h), ties to the higher id; the first eligible one serves. Stickiness plays no
- *     part here, and the order is fixed per (client, node), so a returning node takes its
- *     clients back.
+ *     (T3, thash.h), ties to the higher id (a tie needs equal hashes: in practice only a
+ *     duplicated id); the first eligible one serves. Stickiness plays no part here, and the
+ *     order is fixed per (client, node), so a returning node takes its clients back.
  *   - with in_region_failover, the P3 order inside the group (oldest eligible first), and with
  *     sticky the current node keeps P while it is eligible and in the chosen group.
  * A client without a region (client_region < 0) uses the P3 order over all candidates (with

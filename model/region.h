@@ -1,8 +1,9 @@
 /* region: which region a node is in (P6).
  *
  * latency[r] is the node's round-trip latency to region r in nanoseconds, negative when it has
- * none; regions are numbered 0..n_regions-1 (the scenario's regions in their id order). A node
- * with no latency at all has no region (-1) and is elected by the P3 order (elect.h).
+ * none; regions are numbered 0..n_regions-1 (the scenario's regions in their id order;
+ * n_regions <= INT_MAX). A node with no latency at all has no region (-1) and is elected by the
+ * P3 order (elect.h).
  *
  * A region pinned by the scenario (`region`) is the caller's business: a pinned node keeps its
  * pinned region, and the caller does not call these functions for it. Call ctrl_region_initial
