@@ -228,7 +228,8 @@ static bool build_set(input_t *in, pfxset_t *s)
         if (pfxset_insert(s, &p, 0) < 0)
             return false;
     }
-    qsort(in->v6, in->n6, sizeof *in->v6, compare_pfx);
+    if (in->n6 > 1)
+        qsort(in->v6, in->n6, sizeof *in->v6, compare_pfx);
     for (size_t i = 0; i < in->n6; i++) {
         if (i > 0 && pfx_equal(&in->v6[i], &in->v6[i - 1]))
             continue;
