@@ -3,6 +3,7 @@
 # `make run` runs the bundled scenario suite. Sources are found by wildcard: a new model/*.c or
 # sim/*.c is built with no change here, and a new tests/test_NAME.c must define suite_NAME().
 
+.DEFAULT_GOAL := all
 BUILD    ?= build
 CC       ?= cc
 PKGS     := jansson ldns libcurl cunit
