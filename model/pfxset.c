@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Lengths strictly increase down a path: at most one node per length 0..128. */
+#define PATH_MAX_NODES 129
+
 typedef struct {
     pfx_bits_t key; /* canonical: bits past len are zero */
     uint64_t value;
@@ -31,6 +34,12 @@ struct pfxset {
     uint32_t nfree;
     uint32_t root[2]; /* [0] IPv4, [1] IPv6 */
     size_t count;
+    /* Per family, the chain of nodes from the root down to the node of the last insertion
+     * (path[f][0] is the root). The next insertion starts from the deepest of these that covers
+     * its prefix, so inserting in sorted order skips most of the descent. Any change other than
+     * insertion empties it. */
+    uint32_t path[2][PATH_MAX_NODES];
+    uint8_t path_n[2];
 };
 
 /* The deepest path has one node per length 0..128; a pre-order walk keeps at most one pending
@@ -90,6 +99,7 @@ static void release_pool(pfxset_t *s)
     s->cap = s->used = s->free_head = s->nfree = 0;
     s->root[0] = s->root[1] = 0;
     s->count = 0;
+    s->path_n[0] = s->path_n[1] = 0;
 }
 
 void pfxset_free(pfxset_t *s)
@@ -194,14 +204,32 @@ int pfxset_insert(pfxset_t *s, const pfx_t *p, uint64_t value)
 {
     unsigned fam = fam_index(p->family);
     unsigned plen = p->len;
-    uint32_t parent = 0;
+    uint32_t *path = s->path[fam];
+    unsigned depth = s->path_n[fam];
+    /* Keep the part of the last path that covers p: node i covers p when its length is at most
+     * p's and at most the bits p shares with the deepest key (which node i's key agrees with). */
+    if (depth > 0) {
+        unsigned limit = common_len(&s->nodes[path[depth - 1]].key, &p->bits, plen);
+        while (depth > 0 && s->nodes[path[depth - 1]].len > limit)
+            depth--;
+    }
+    uint32_t parent = 0, n = s->root[fam];
     unsigned dir = 0;
-    uint32_t n = s->root[fam];
+    if (depth > 0) { /* restart the descent at the deepest covering node */
+        n = path[depth - 1];
+        depth--;
+        if (depth > 0) {
+            parent = path[depth - 1];
+            dir = pfx_bit(&p->bits, s->nodes[parent].len);
+        }
+    }
     while (n != 0) {
         node_t *node = &s->nodes[n];
         unsigned nlen = node->len;
         unsigned cl = common_len(&node->key, &p->bits, nlen < plen ? nlen : plen);
         if (cl == nlen && cl == plen) {
+            path[depth++] = n;
+            s->path_n[fam] = (uint8_t)depth;
             node->value = value;
             if (node->real)
                 return 0;
@@ -210,12 +238,14 @@ int pfxset_insert(pfxset_t *s, const pfx_t *p, uint64_t value)
             return 1;
         }
         if (cl == nlen) { /* node covers p: go down */
+            path[depth++] = n;
             parent = n;
             dir = pfx_bit(&p->bits, nlen);
             n = node->child[dir];
             continue;
         }
         /* p and node part at cl < nlen: p covers node, or a glue node joins them. */
+        s->path_n[fam] = (uint8_t)depth;
         if (!reserve(s, 2))
             return -1;
         uint32_t fresh = alloc_node(s, &p->bits, plen, true, value);
@@ -232,14 +262,20 @@ int pfxset_insert(pfxset_t *s, const pfx_t *p, uint64_t value)
             s->nodes[glue].child[side] = fresh;
             s->nodes[glue].child[!side] = n;
             *link_at(s, fam, parent, dir) = glue;
+            path[depth++] = glue;
         }
+        path[depth++] = fresh;
+        s->path_n[fam] = (uint8_t)depth;
         s->count++;
         return 1;
     }
+    s->path_n[fam] = (uint8_t)depth;
     if (!reserve(s, 1))
         return -1;
     uint32_t fresh = alloc_node(s, &p->bits, plen, true, value);
     *link_at(s, fam, parent, dir) = fresh;
+    path[depth++] = fresh;
+    s->path_n[fam] = (uint8_t)depth;
     s->count++;
     return 1;
 }
@@ -250,6 +286,7 @@ bool pfxset_remove(pfxset_t *s, const pfx_t *p)
     uint32_t parent = 0, grand = 0;
     unsigned dir = 0, pdir = 0;
     uint32_t n = s->root[fam];
+    s->path_n[fam] = 0; /* nodes may move or go */
     while (n != 0) {
         const node_t *node = &s->nodes[n];
         if (node->len > p->len || common_len(&node->key, &p->bits, node->len) < node->len)

@@ -217,6 +217,31 @@ static void test_remove_compacts(void)
     pfxset_free(s);
 }
 
+/* Insertions resume from the path of the previous one; a removal in between must not leave
+ * them walking nodes that are gone. */
+static void test_insert_after_remove(void)
+{
+    pfxset_t *s = pfxset_new();
+    pfx_t a = P("10.0.0.0/8"), b = P("10.1.0.0/16"), c = P("10.2.0.0/16"), d = P("10.1.2.0/24");
+    pfxset_insert(s, &a, 1);
+    pfxset_insert(s, &b, 2);
+    CU_ASSERT_TRUE(pfxset_remove(s, &a));
+    CU_ASSERT_EQUAL(pfxset_insert(s, &c, 3), 1);
+    CU_ASSERT_EQUAL(pfxset_insert(s, &d, 4), 1);
+    CU_ASSERT_EQUAL(pfxset_insert(s, &a, 5), 1);
+    collect_t col;
+    CU_ASSERT_STRING_EQUAL(walk_text(s, &col), "10.0.0.0/8=5 10.1.0.0/16=2 10.1.2.0/24=4 "
+                                                "10.2.0.0/16=3");
+    CU_ASSERT_TRUE(pfxset_remove(s, &d));
+    CU_ASSERT_TRUE(pfxset_remove(s, &c));
+    CU_ASSERT_EQUAL(pfxset_insert(s, &d, 6), 1);
+    CU_ASSERT_EQUAL(pfxset_insert(s, &c, 7), 1);
+    CU_ASSERT_STRING_EQUAL(walk_text(s, &col), "10.0.0.0/8=5 10.1.0.0/16=2 10.1.2.0/24=6 "
+                                                "10.2.0.0/16=7");
+    CU_ASSERT_EQUAL(pfxset_count(s), 4);
+    pfxset_free(s);
+}
+
 /* ---- the brute-force reference ---- */
 
 typedef struct {
@@ -651,6 +676,7 @@ void suite_pfxset(void)
         {"C7 insert, replace, lookup, covering, inside, remove, iterate", test_examples},
         {"aggregate gives the minimal equivalent set", test_aggregate_examples},
         {"remove compacts the tree: memory stays bounded", test_remove_compacts},
+        {"insertion after removal", test_insert_after_remove},
         {"C7 120000 random IPv4 operations match a brute-force reference", test_property_v4},
         {"C7 120000 random IPv6 operations match a brute-force reference", test_property_v6},
         {"C7 30000 random mixed-family operations match a brute-force reference",
