@@ -22,7 +22,9 @@
  *
  * The response: id as given, QR and AA set, opcode QUERY, RD and RA set (the simulator's
  * askers are stub resolvers, which always ask for recursion, and the resolver offers it), the
- * question echoing the name as asked (case kept) with class IN. No EDNS, no additional section.
+ * question echoing the name as asked (case kept) with class IN. ldns compresses names without
+ * regard to case, so a name equal to an earlier one (the question's, say) may come out in that
+ * one's case; names are case-insensitive and N2 lower-cases them anyway. No EDNS, no additional section.
  * UDP's 512-byte limit is not modelled (askers are taken to retry over TCP), but no message
  * exceeds 65535 bytes: a longer answer keeps the longest prefix of its answer section that
  * fits, drops the authority section and sets TC. Raw scripted bytes are returned as given. */
