@@ -1,5 +1,6 @@
-/* dns_db: storage of zones, views and RRsets, the D1 load checks, and the D4 changes.
- * Loading from text lives in dns_db_load.c, scripts (D5) in dns_db_script.c. */
+/* dns_db: storage of zones, views and RRsets, and the D1 checks made on every addition.
+ * Loading from text lives in dns_db_load.c, D4 changes in dns_db_change.c, scripts (D5) in
+ * dns_db_script.c. */
 #include "dns_db_priv.h"
 
 #include <stdio.h>
@@ -51,7 +52,7 @@ static void rr_text(const ldns_rr *rr, char *buf, size_t cap)
             *p = ' ';
 }
 
-static void name_text(const ldns_rdf *name, char *buf, size_t cap)
+void dns_db_name_text(const ldns_rdf *name, char *buf, size_t cap)
 {
     char *s = ldns_rdf2str(name);
     snprintf(buf, cap, "%s", s ? s : "(unprintable name)");
@@ -265,7 +266,7 @@ static void view_drop(dns_db_t *db, const ldns_rdf *origin, const char *view)
     }
 }
 
-static dns_view_t *view_find(const dns_db_t *db, const ldns_rdf *origin, const char *view)
+dns_view_t *dns_db_view_find(const dns_db_t *db, const ldns_rdf *origin, const char *view)
 {
     dns_zone_t *z = zone_find(db, origin);
     if (z == NULL)
@@ -366,7 +367,7 @@ const ldns_rr *dns_rrset_rr(const dns_rrset_t *set, size_t i)
 
 /* Hash of the record's RDATA in canonical form (names lower-cased per RFC 4034 6.2), so that
  * records equal under ldns_rr_compare hash equally. */
-static int rdata_hash(const ldns_rr *rr, uint64_t *out)
+int dns_db_rdata_hash(const ldns_rr *rr, uint64_t *out)
 {
     ldns_rr *c = ldns_rr_clone(rr);
     ldns_buffer *buf = ldns_buffer_new(128);
@@ -383,7 +384,7 @@ static int rdata_hash(const ldns_rr *rr, uint64_t *out)
     return rc;
 }
 
-static bool beside_cname_ok(uint16_t type)
+bool dns_db_beside_cname_ok(uint16_t type)
 {
     return type == LDNS_RR_TYPE_CNAME || type == LDNS_RR_TYPE_RRSIG ||
            type == LDNS_RR_TYPE_NSEC;
@@ -395,7 +396,7 @@ static bool in_zone(const ldns_rdf *owner_lc, const ldns_rdf *origin)
 }
 
 /* Checks the parts of D1 that concern one record on its own. */
-static int check_record_alone(const dns_view_t *v, const ldns_rr *rr, const ldns_rdf *owner_lc,
+int dns_view_check_record(const dns_view_t *v, const ldns_rr *rr, const ldns_rdf *owner_lc,
                               errinfo_t *err)
 {
     char name[600], origin[600];
@@ -408,13 +409,13 @@ static int check_record_alone(const dns_view_t *v, const ldns_rr *rr, const ldns
         return -1;
     }
     if (!in_zone(owner_lc, v->origin)) {
-        name_text(ldns_rr_owner(rr), name, sizeof name);
-        name_text(v->origin, origin, sizeof origin);
+        dns_db_name_text(ldns_rr_owner(rr), name, sizeof name);
+        dns_db_name_text(v->origin, origin, sizeof origin);
         errinfo_set(err, "%s is outside the zone %s", name, origin);
         return -1;
     }
     if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && ldns_dname_compare(owner_lc, v->origin)) {
-        name_text(ldns_rr_owner(rr), name, sizeof name);
+        dns_db_name_text(ldns_rr_owner(rr), name, sizeof name);
         errinfo_set(err, "SOA record at %s, which is not the zone's apex", name);
         return -1;
     }
@@ -425,7 +426,7 @@ static int check_record_alone(const dns_view_t *v, const ldns_rr *rr, const ldns
 static int check_add(const dns_view_t *v, const ldns_rr *rr, const ldns_rdf *owner_lc,
                      uint64_t h, errinfo_t *err)
 {
-    if (check_record_alone(v, rr, owner_lc, err) != 0)
+    if (dns_view_check_record(v, rr, owner_lc, err) != 0)
         return -1;
     const dns_node_t *node = dns_view_node(v, owner_lc);
     if (node == NULL)
@@ -440,7 +441,7 @@ static int check_add(const dns_view_t *v, const ldns_rr *rr, const ldns_rdf *own
             return -1;
         }
     }
-    name_text(ldns_rr_owner(rr), text, sizeof text);
+    dns_db_name_text(ldns_rr_owner(rr), text, sizeof text);
     if (type == LDNS_RR_TYPE_SOA && set != NULL) {
         errinfo_set(err, "a second SOA record at %s", text);
         return -1;
@@ -451,8 +452,8 @@ static int check_add(const dns_view_t *v, const ldns_rr *rr, const ldns_rdf *own
     }
     for (size_t i = 0; i < node->nsets; i++) {
         uint16_t other = node->sets[i].type;
-        if ((type == LDNS_RR_TYPE_CNAME && !beside_cname_ok(other)) ||
-            (other == LDNS_RR_TYPE_CNAME && !beside_cname_ok(type))) {
+        if ((type == LDNS_RR_TYPE_CNAME && !dns_db_beside_cname_ok(other)) ||
+            (other == LDNS_RR_TYPE_CNAME && !dns_db_beside_cname_ok(type))) {
             errinfo_set(err, "%s has a CNAME and other data", text);
             return -1;
         }
@@ -461,7 +462,7 @@ static int check_add(const dns_view_t *v, const ldns_rr *rr, const ldns_rdf *own
 }
 
 /* Inserts rr (ownership passes on success) after the checks have passed. */
-static int insert_rr(dns_view_t *v, ldns_rr *rr, const ldns_rdf *owner_lc, uint64_t h)
+int dns_view_insert_rr(dns_view_t *v, ldns_rr *rr, const ldns_rdf *owner_lc, uint64_t h)
 {
     dns_node_t *node = (dns_node_t *)dns_view_node(v, owner_lc);
     bool new_node = node == NULL;
@@ -515,7 +516,7 @@ fail:
 }
 
 /* Removes (and frees) the records of set i of node; drops the node when it becomes empty. */
-static void remove_set(dns_view_t *v, dns_node_t *node, size_t i)
+void dns_view_remove_set(dns_view_t *v, dns_node_t *node, size_t i)
 {
     v->nrecords -= node->sets[i].n;
     rrset_free_records(&node->sets[i]);
@@ -528,11 +529,11 @@ static void remove_set(dns_view_t *v, dns_node_t *node, size_t i)
 }
 
 /* Removes the record at index j of set i (freeing it). */
-static void remove_record(dns_view_t *v, dns_node_t *node, size_t i, size_t j)
+void dns_view_remove_record(dns_view_t *v, dns_node_t *node, size_t i, size_t j)
 {
     dns_rrset_t *set = &node->sets[i];
     if (set->n == 1) {
-        remove_set(v, node, i);
+        dns_view_remove_set(v, node, i);
         return;
     }
     ldns_rr_free(set->rrs[j]);
@@ -543,7 +544,7 @@ static void remove_record(dns_view_t *v, dns_node_t *node, size_t i, size_t j)
 }
 
 /* Finds the record equal to rr (by pointer when same_ptr, else by ldns_rr_compare). */
-static bool find_record(const dns_view_t *v, const ldns_rr *rr, bool same_ptr,
+bool dns_view_find_record(const dns_view_t *v, const ldns_rr *rr, bool same_ptr,
                         dns_node_t **node_out, size_t *set_out, size_t *rec_out)
 {
     ldns_rdf *lc = ldns_rdf_clone(ldns_rr_owner(rr));
@@ -569,17 +570,17 @@ static bool find_record(const dns_view_t *v, const ldns_rr *rr, bool same_ptr,
 }
 
 /* Checks and adds one record (ownership passes on success). */
-static int view_add_rr(dns_view_t *v, ldns_rr *rr, errinfo_t *err)
+int dns_view_add_rr(dns_view_t *v, ldns_rr *rr, errinfo_t *err)
 {
     ldns_rdf *lc = ldns_rdf_clone(ldns_rr_owner(rr));
     uint64_t h = 0;
     int rc = -1;
-    if (lc == NULL || rdata_hash(rr, &h) != 0) {
+    if (lc == NULL || dns_db_rdata_hash(rr, &h) != 0) {
         errinfo_set(err, "out of memory");
     } else {
         ldns_dname2canonical(lc);
         if (check_add(v, rr, lc, h, err) == 0) {
-            rc = insert_rr(v, rr, lc, h);
+            rc = dns_view_insert_rr(v, rr, lc, h);
             if (rc != 0)
                 errinfo_set(err, "out of memory");
         }
@@ -598,7 +599,7 @@ int dns_db_apply_batch(dns_db_t *db, const ldns_rdf *origin, const char *view, l
         errinfo_set(err, "out of memory");
     } else {
         for (; i < n; i++)
-            if (view_add_rr(v, rrs[i], err) != 0)
+            if (dns_view_add_rr(v, rrs[i], err) != 0)
                 break;
         if (i == n)
             return 0;
@@ -608,8 +609,8 @@ int dns_db_apply_batch(dns_db_t *db, const ldns_rdf *origin, const char *view, l
             for (size_t j = i; j-- > 0;) {
                 dns_node_t *node;
                 size_t si, ri;
-                if (find_record(v, rrs[j], true, &node, &si, &ri))
-                    remove_record(v, node, si, ri);
+                if (dns_view_find_record(v, rrs[j], true, &node, &si, &ri))
+                    dns_view_remove_record(v, node, si, ri);
             }
         }
     }
@@ -619,171 +620,3 @@ int dns_db_apply_batch(dns_db_t *db, const ldns_rdf *origin, const char *view, l
     return -1;
 }
 
-/* ---- D4 changes ---- */
-
-/* The existing view (origin, view) for a change, or NULL with an error. */
-static dns_view_t *change_view(dns_db_t *db, const char *origin, const char *view,
-                               errinfo_t *err)
-{
-    if (dns_db_check_view(view, err) != 0)
-        return NULL;
-    ldns_rdf *o = dns_db_name_new(origin, "origin", err);
-    if (o == NULL)
-        return NULL;
-    dns_view_t *v = view_find(db, o, view);
-    if (v == NULL)
-        errinfo_set(err, "no zone %s%s%s to change", origin, view ? " in view " : "",
-                    view ? view : "");
-    ldns_rdf_deep_free(o);
-    return v;
-}
-
-static ldns_rr *parse_change_rr(const dns_view_t *v, const char *text, errinfo_t *err)
-{
-    ldns_rr *rr = NULL;
-    ldns_status s = ldns_rr_new_frm_str(&rr, text ? text : "", DNS_DEFAULT_TTL, v->origin, NULL);
-    if (s != LDNS_STATUS_OK) {
-        errinfo_set(err, "record '%s': %s", text ? text : "(null)", ldns_get_errorstr_by_id(s));
-        return NULL;
-    }
-    return rr;
-}
-
-int dns_db_add_rr(dns_db_t *db, const char *origin, const char *view, const char *rr_text,
-                  errinfo_t *err)
-{
-    dns_view_t *v = change_view(db, origin, view, err);
-    ldns_rr *rr = v ? parse_change_rr(v, rr_text, err) : NULL;
-    if (rr == NULL)
-        return -1;
-    errinfo_t why;
-    if (view_add_rr(v, rr, &why) != 0) {
-        errinfo_set(err, "record '%s': %s", rr_text, why.msg);
-        ldns_rr_free(rr);
-        return -1;
-    }
-    return 0;
-}
-
-int dns_db_remove_rr(dns_db_t *db, const char *origin, const char *view, const char *rr_text,
-                     errinfo_t *err)
-{
-    dns_view_t *v = change_view(db, origin, view, err);
-    ldns_rr *rr = v ? parse_change_rr(v, rr_text, err) : NULL;
-    if (rr == NULL)
-        return -1;
-    dns_node_t *node;
-    size_t si, ri;
-    bool found = find_record(v, rr, false, &node, &si, &ri);
-    ldns_rr_free(rr);
-    if (!found) {
-        errinfo_set(err, "record '%s' is not in the zone %s", rr_text, origin);
-        return -1;
-    }
-    remove_record(v, node, si, ri);
-    return 0;
-}
-
-/* Validates the replacement RRset of dns_db_set_rrs against the view and itself. */
-static int check_replacement(const dns_view_t *v, const ldns_rdf *owner, uint16_t type,
-                             ldns_rr **rrs, uint64_t *hs, const char *const *texts, size_t n,
-                             errinfo_t *err)
-{
-    errinfo_t why;
-    char name[600];
-    name_text(owner, name, sizeof name);
-    for (size_t i = 0; i < n; i++) {
-        if (ldns_dname_compare(ldns_rr_owner(rrs[i]), owner) != 0 ||
-            ldns_rr_get_type(rrs[i]) != type) {
-            char *t = ldns_rr_type2str(type);
-            errinfo_set(err, "record %zu ('%s') must have owner %s and type %s", i, texts[i],
-                        name, t ? t : "?");
-            free(t);
-            return -1;
-        }
-        if (check_record_alone(v, rrs[i], owner, &why) != 0) {
-            errinfo_set(err, "record %zu ('%s'): %s", i, texts[i], why.msg);
-            return -1;
-        }
-        if (rdata_hash(rrs[i], &hs[i]) != 0) {
-            errinfo_set(err, "out of memory");
-            return -1;
-        }
-        for (size_t j = 0; j < i; j++) {
-            if (hs[j] == hs[i] && ldns_rr_compare(rrs[j], rrs[i]) == 0) {
-                errinfo_set(err, "record %zu ('%s'): duplicate record", i, texts[i]);
-                return -1;
-            }
-        }
-    }
-    if (n > 1 && (type == LDNS_RR_TYPE_CNAME || type == LDNS_RR_TYPE_SOA)) {
-        errinfo_set(err, "%s: at most one %s record", name,
-                    type == LDNS_RR_TYPE_SOA ? "SOA" : "CNAME");
-        return -1;
-    }
-    const dns_node_t *node = dns_view_node(v, owner);
-    for (size_t i = 0; n > 0 && node != NULL && i < node->nsets; i++) {
-        uint16_t other = node->sets[i].type;
-        if (other == type)
-            continue;
-        if ((type == LDNS_RR_TYPE_CNAME && !beside_cname_ok(other)) ||
-            (other == LDNS_RR_TYPE_CNAME && !beside_cname_ok(type))) {
-            errinfo_set(err, "%s would have a CNAME and other data", name);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-int dns_db_set_rrs(dns_db_t *db, const char *origin, const char *view, const char *owner,
-                   uint16_t type, const char *const *rr_texts, size_t n, errinfo_t *err)
-{
-    dns_view_t *v = change_view(db, origin, view, err);
-    if (v == NULL)
-        return -1;
-    ldns_rdf *own = dns_db_name_new(owner, "owner", err);
-    if (own == NULL)
-        return -1;
-    ldns_rr **rrs = calloc(n ? n : 1, sizeof *rrs);
-    uint64_t *hs = calloc(n ? n : 1, sizeof *hs);
-    int rc = -1;
-    size_t parsed = 0;
-    if (rrs == NULL || hs == NULL) {
-        errinfo_set(err, "out of memory");
-        goto out;
-    }
-    for (; parsed < n; parsed++) {
-        errinfo_t why;
-        rrs[parsed] = parse_change_rr(v, rr_texts[parsed], &why);
-        if (rrs[parsed] == NULL) {
-            errinfo_set(err, "record %zu: %s", parsed, why.msg);
-            goto out;
-        }
-    }
-    if (check_replacement(v, own, type, rrs, hs, rr_texts, n, err) != 0)
-        goto out;
-    dns_node_t *node = (dns_node_t *)dns_view_node(v, own);
-    for (size_t i = 0; node != NULL && i < node->nsets; i++) {
-        if (node->sets[i].type == type) {
-            remove_set(v, node, i);
-            break;
-        }
-    }
-    /* The old set is gone, so a failure from here on (out of memory only) can leave the set
-     * partly filled; report it rather than pretend. */
-    for (size_t i = 0; i < n; i++) {
-        if (insert_rr(v, rrs[i], own, hs[i]) != 0) {
-            errinfo_set(err, "out of memory while replacing %s", owner);
-            goto out;
-        }
-        rrs[i] = NULL;
-    }
-    rc = 0;
-out:
-    for (size_t i = 0; rrs != NULL && i < parsed; i++)
-        ldns_rr_free(rrs[i]);
-    free(rrs);
-    free(hs);
-    ldns_rdf_deep_free(own);
-    return rc;
-}

@@ -1,6 +1,6 @@
-/* dns_db_priv: the db's internals, shared by dns_db.c (storage, D1 checks, D4 changes),
- * dns_db_load.c (zone files and inline records) and dns_db_script.c (D5). Not for other
- * modules: they use dns_db.h. */
+/* dns_db_priv: the db's internals, shared by dns_db.c (storage, D1 checks), dns_db_load.c
+ * (zone files and inline records), dns_db_change.c (D4) and dns_db_script.c (D5). Not for
+ * other modules: they use dns_db.h. */
 #ifndef APPCSIM_DNS_DB_PRIV_H
 #define APPCSIM_DNS_DB_PRIV_H
 
@@ -60,6 +60,31 @@ int dns_db_apply_batch(dns_db_t *db, const ldns_rdf *origin, const char *view, l
 /* Scripts: tree setup and teardown, called by dns_db_new/free. */
 ldns_rbtree_t *dns_db_scripts_new(void);
 void dns_db_scripts_free(ldns_rbtree_t *scripts);
+
+/* Storage primitives shared with dns_db_change.c. Names passed as owner_lc are lower-cased. */
+
+/* The view (origin, view) or NULL. */
+dns_view_t *dns_db_view_find(const dns_db_t *db, const ldns_rdf *origin, const char *view);
+/* The name's text into buf (for messages). */
+void dns_db_name_text(const ldns_rdf *name, char *buf, size_t cap);
+/* Hash of the record's canonical RDATA (equal under ldns_rr_compare => equal hash); -1 on
+ * out-of-memory. */
+int dns_db_rdata_hash(const ldns_rr *rr, uint64_t *out);
+/* Types allowed beside a CNAME (CNAME itself, RRSIG, NSEC). */
+bool dns_db_beside_cname_ok(uint16_t type);
+/* D1 checks of one record on its own: class IN, has data, inside the zone, SOA at the apex. */
+int dns_view_check_record(const dns_view_t *v, const ldns_rr *rr, const ldns_rdf *owner_lc,
+                          errinfo_t *err);
+/* Checks a record against D1 and the view's data and adds it (ownership passes on success). */
+int dns_view_add_rr(dns_view_t *v, ldns_rr *rr, errinfo_t *err);
+/* Adds a checked record (ownership passes on success); -1 on out-of-memory. */
+int dns_view_insert_rr(dns_view_t *v, ldns_rr *rr, const ldns_rdf *owner_lc, uint64_t h);
+/* Finds the record equal to rr (the same pointer when same_ptr, else by ldns_rr_compare). */
+bool dns_view_find_record(const dns_view_t *v, const ldns_rr *rr, bool same_ptr,
+                          dns_node_t **node_out, size_t *set_out, size_t *rec_out);
+/* Frees set i of node, or record j of it; a node left empty leaves the view. */
+void dns_view_remove_set(dns_view_t *v, dns_node_t *node, size_t i);
+void dns_view_remove_record(dns_view_t *v, dns_node_t *node, size_t i, size_t j);
 
 /* FNV-1a-64 of n bytes. */
 uint64_t dns_db_fnv(const void *data, size_t n);
