@@ -23,7 +23,8 @@
  * before running an event the engine checks that fewer than limits.max_events have run and that
  * its time is not after limits.max_time; otherwise the run returns -1 with a message such as
  * "stopped after 50000000 events at t=12.5s: raise limits.max_events if this is intended".
- * The clock never passes max_time. The queue is left as it was, so the run can be inspected.
+ * The clock never passes max_time (an event may be scheduled after it; it just never runs).
+ * The queue is left as it was, so the run can be inspected.
  *
  * Cost: scheduling and running are O(log n) (a 4-ary heap of 16-byte entries); cancelling is
  * O(1) (the entry is skipped when it reaches the top, and the heap is compacted when most of it
