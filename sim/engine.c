@@ -4,16 +4,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* A heap entry: the ordering key and where the callback lives. The class sits in the top bit
- * of key above the sequence number, so (time, key) compares as (time, class, sequence). */
+/* A heap entry, 16 bytes so that four siblings share a cache line or two. key packs the class
+ * (top bit), the sequence number and the slot of the callback (low SLOT_BITS bits): sequence
+ * numbers are unique, so comparing (time, key) is comparing (time, class, sequence), and the
+ * slot bits below never decide anything. Times in the heap are never negative (an event is
+ * never before the clock, which starts at 0), so they compare as unsigned. */
 typedef struct {
-    sim_time_t time;
+    uint64_t time;
     uint64_t key;
-    uint32_t slot;
 } hent_t;
 
 #define KEY_CLASS_BIT 63
-#define KEY_SEQ_MASK ((1ULL << KEY_CLASS_BIT) - 1)
+#define SLOT_BITS 24
+#define MAX_SLOTS (1U << SLOT_BITS)
+#define MAX_SEQ ((1ULL << (KEY_CLASS_BIT - SLOT_BITS)) - 1)
+#define KEY_SLOT(k) ((uint32_t)((k) & (MAX_SLOTS - 1)))
 
 /* A callback slot. seq == 0: free (arg then links the free list). fn == NULL with seq != 0:
  * cancelled, its heap entry not yet discarded. Otherwise pending. */
@@ -47,11 +52,22 @@ struct engine {
     errinfo_t misuse;
 };
 
+/* The heap's child selection is unpredictable; both forms let the compiler use flags and
+ * conditional moves instead of branches. ENGINE_PORTABLE_COMPARE forces the plain C form. */
+#if defined(__SIZEOF_INT128__) && !defined(ENGINE_PORTABLE_COMPARE)
 static inline bool hent_less(const hent_t *a, const hent_t *b)
 {
-    return a->time < b->time || (a->time == b->time && a->key < b->key);
+    __extension__ typedef unsigned __int128 u128;
+    return (((u128)a->time << 64) | a->key) < (((u128)b->time << 64) | b->key);
 }
+#else
+static inline bool hent_less(const hent_t *a, const hent_t *b)
+{
+    return (a->time < b->time) | ((a->time == b->time) & (a->key < b->key));
+}
+#endif
 
+/* 4-ary heap, root at 0, children of i at 4i+1 .. 4i+4. */
 static void heap_sift_up(hent_t *h, size_t pos, hent_t x)
 {
     while (pos > 0) {
@@ -64,18 +80,26 @@ static void heap_sift_up(hent_t *h, size_t pos, hent_t x)
     h[pos] = x;
 }
 
+/* The smallest of the children c .. min(c + 4, n) - 1 (c < n). */
+static inline size_t heap_min_child(const hent_t *h, size_t n, size_t c)
+{
+    if (c + 4 <= n) {
+        size_t a = c + hent_less(&h[c + 1], &h[c]);
+        size_t b = c + 2 + hent_less(&h[c + 3], &h[c + 2]);
+        return hent_less(&h[b], &h[a]) ? b : a;
+    }
+    size_t best = c;
+    for (size_t i = c + 1; i < n; i++)
+        if (hent_less(&h[i], &h[best]))
+            best = i;
+    return best;
+}
+
 /* Places x into the hole at pos, moving smaller children up (n entries in h). */
 static void heap_sift_down(hent_t *h, size_t n, size_t pos, hent_t x)
 {
-    for (;;) {
-        size_t c = 4 * pos + 1;
-        if (c >= n)
-            break;
-        size_t best = c;
-        size_t end = c + 4 < n ? c + 4 : n;
-        for (size_t i = c + 1; i < end; i++)
-            if (hent_less(&h[i], &h[best]))
-                best = i;
+    for (size_t c = 4 * pos + 1; c < n; c = 4 * pos + 1) {
+        size_t best = heap_min_child(h, n, c);
         if (!hent_less(&h[best], &x))
             break;
         h[pos] = h[best];
@@ -84,11 +108,26 @@ static void heap_sift_down(hent_t *h, size_t n, size_t pos, hent_t x)
     h[pos] = x;
 }
 
+/* Replaces the root by x (n entries in h, x not among them). Bottom-up (Wegener): the hole
+ * goes down to a leaf along the smallest children without comparing against x, then x rises
+ * from there. x (the last entry of a pop) nearly always belongs near the bottom, so this saves
+ * a comparison per level. */
+static void heap_replace_root(hent_t *h, size_t n, hent_t x)
+{
+    size_t pos = 0;
+    for (size_t c = 1; c < n; c = 4 * pos + 1) {
+        size_t best = heap_min_child(h, n, c);
+        h[pos] = h[best];
+        pos = best;
+    }
+    heap_sift_up(h, pos, x);
+}
+
 static void heap_pop(engine_t *e)
 {
     size_t n = --e->heap_len;
     if (n > 0)
-        heap_sift_down(e->heap, n, 0, e->heap[n]);
+        heap_replace_root(e->heap, n, e->heap[n]);
 }
 
 static void slot_release(engine_t *e, uint32_t i)
@@ -161,7 +200,7 @@ static uint32_t slot_take(engine_t *e)
         return i;
     }
     if (e->slots_len == e->slots_cap) {
-        if (e->slots_cap >= NO_SLOT / 2)
+        if (e->slots_cap >= MAX_SLOTS)
             return NO_SLOT;
         uint32_t cap = e->slots_cap ? e->slots_cap * 2 : 64;
         slot_t *s = realloc(e->slots, cap * sizeof *s);
@@ -190,18 +229,23 @@ engine_timer_t engine_schedule(engine_t *e, sim_time_t at, int cls, engine_fn fn
         misuse(e, "event scheduled without a callback");
         return ENGINE_TIMER_NONE;
     }
+    if (e->next_seq > MAX_SEQ) {
+        misuse(e, "more than %llu events scheduled over the engine's life",
+               (unsigned long long)MAX_SEQ);
+        return ENGINE_TIMER_NONE;
+    }
     if (e->heap_len == e->heap_cap && !grow_heap(e)) {
         misuse(e, "out of memory scheduling an event");
         return ENGINE_TIMER_NONE;
     }
     uint32_t i = slot_take(e);
     if (i == NO_SLOT) {
-        misuse(e, "out of memory scheduling an event");
+        misuse(e, "cannot schedule more than %u pending events (or out of memory)", MAX_SLOTS);
         return ENGINE_TIMER_NONE;
     }
     uint64_t seq = e->next_seq++;
     e->slots[i] = (slot_t){fn, ctx, arg, seq};
-    hent_t x = {at, ((uint64_t)cls << KEY_CLASS_BIT) | (seq & KEY_SEQ_MASK), i};
+    hent_t x = {(uint64_t)at, ((uint64_t)cls << KEY_CLASS_BIT) | (seq << SLOT_BITS) | i};
     heap_sift_up(e->heap, e->heap_len++, x);
     return (engine_timer_t){seq, i};
 }
@@ -224,8 +268,9 @@ static void compact(engine_t *e)
     size_t n = 0;
     for (size_t i = 0; i < e->heap_len; i++) {
         hent_t x = e->heap[i];
-        if (e->slots[x.slot].fn == NULL)
-            slot_release(e, x.slot);
+        uint32_t s = KEY_SLOT(x.key);
+        if (e->slots[s].fn == NULL)
+            slot_release(e, s);
         else
             e->heap[n++] = x;
     }
@@ -275,7 +320,7 @@ const char *engine_error(const engine_t *e)
 static const hent_t *top_pending(engine_t *e)
 {
     while (e->heap_len > 0) {
-        uint32_t i = e->heap[0].slot;
+        uint32_t i = KEY_SLOT(e->heap[0].key);
         if (e->slots[i].fn != NULL)
             return &e->heap[0];
         slot_release(e, i);
@@ -291,7 +336,7 @@ bool engine_next_time(engine_t *e, sim_time_t *at)
     if (top == NULL)
         return false;
     if (at != NULL)
-        *at = top->time;
+        *at = (sim_time_t)top->time;
     return true;
 }
 
@@ -311,14 +356,15 @@ static int run_events(engine_t *e, sim_time_t until, errinfo_t *err)
     int rc = 0;
     for (;;) {
         const hent_t *top = top_pending(e);
-        if (top == NULL || top->time > until)
+        if (top == NULL || (sim_time_t)top->time > until)
             break;
-        if (top->time > e->limits.max_time) {
+        sim_time_t at = (sim_time_t)top->time;
+        if (at > e->limits.max_time) {
             char t[SIMTIME_BUF], n[SIMTIME_BUF], m[SIMTIME_BUF];
             errinfo_set(err,
                         "stopped at t=%s: the next event is at t=%s, after limits.max_time=%s: "
                         "raise limits.max_time if this is intended",
-                        simtime_format(e->now, n), simtime_format(top->time, t),
+                        simtime_format(e->now, n), simtime_format(at, t),
                         simtime_format(e->limits.max_time, m));
             rc = -1;
             break;
@@ -332,11 +378,11 @@ static int run_events(engine_t *e, sim_time_t until, errinfo_t *err)
             rc = -1;
             break;
         }
-        hent_t x = *top;
-        slot_t s = e->slots[x.slot];
-        slot_release(e, x.slot);
+        uint32_t i = KEY_SLOT(top->key);
+        slot_t s = e->slots[i];
+        slot_release(e, i);
         heap_pop(e);
-        e->now = x.time;
+        e->now = at;
         e->events_run++;
         s.fn(e, s.ctx, s.arg);
         if (e->misused) {

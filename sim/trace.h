@@ -22,10 +22,10 @@
  * bytes plus its newline are hashed as written, FNV-1a-64 over the whole text: the fingerprint,
  * printed as 16 lowercase hex digits. A run that keeps nothing still hashes and streams.
  *
- * Misuse (a field outside a record, a key missing or extra, trace_begin inside a record,
- * unbalanced nesting) and failures (out of memory, a failed stream write) never crash: the
- * first message is kept in trace_error, misplaced calls are ignored, and trace_end closes what
- * is still open so the line stays valid JSON. A record that ran out of memory is dropped. */
+ * Misuse (a NULL kind, a field outside a record, a key missing or extra, trace_begin inside a
+ * record, unbalanced nesting) and failures (out of memory, a failed stream write) never crash:
+ * the first message is kept in trace_error, misplaced calls are ignored, and trace_end closes
+ * what is still open so the line stays valid JSON. A record that ran out of memory is dropped. */
 #ifndef APPCSIM_TRACE_H
 #define APPCSIM_TRACE_H
 

@@ -150,13 +150,24 @@ static void test_invalid_utf8_replaced(void)
     trace_free(t);
 }
 
+/* 50 records; variant v > 0 changes one digit of record v - 1. */
 static void write_sample(trace_t *t, int variant)
 {
     for (int i = 0; i < 50; i++) {
         trace_begin(t, (sim_time_t)i * 1000, i % 2 ? "a" : "b", "tick");
-        trace_int(t, "i", variant == 1 && i == 37 ? 38 : i);
+        trace_int(t, "i", variant == i + 1 ? i + 1 : i);
         trace_end(t);
     }
+}
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t k = 0; k < n; k++) {
+        h ^= (unsigned char)p[k];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
 }
 
 static void test_fingerprint(void)
@@ -170,15 +181,13 @@ static void test_fingerprint(void)
     trace_t *one = trace_new();
     trace_begin(one, 0, NULL, "x");
     trace_end(one);
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (const char *p = "{\"t\":0,\"kind\":\"x\"}\n"; *p; p++) {
-        h ^= (unsigned char)*p;
-        h *= 0x100000001b3ULL;
-    }
+    const char *line = "{\"t\":0,\"kind\":\"x\"}\n";
+    uint64_t h = fnv1a(line, strlen(line));
     CU_ASSERT_EQUAL(trace_hash(one), h);
     char want[17];
     snprintf(want, sizeof want, "%016llx", (unsigned long long)h);
     CU_ASSERT_STRING_EQUAL(trace_fingerprint(one, fp), want);
+    CU_ASSERT_STRING_EQUAL(fp, "2ee194d3498b424f"); /* computed once with Python */
     CU_ASSERT_EQUAL(strlen(fp), 16);
     trace_free(one);
 
@@ -195,30 +204,39 @@ static void test_fingerprint(void)
 
 static void test_fingerprint_every_byte(void)
 {
-    /* Flipping any single byte of the text changes the hash (FNV-1a over a fixed length is
-     * injective in each single byte), and so does moving a record boundary. */
     trace_t *t = trace_new();
     write_sample(t, 0);
     size_t len = 0;
     const char *text = trace_text(t, &len);
+    uint64_t base = trace_hash(t);
+    CU_ASSERT_EQUAL(fnv1a(text, len), base);
+
+    /* A change in any one record changes the fingerprint, each to a different value. */
+    uint64_t seen[50];
+    for (int v = 1; v <= 50; v++) {
+        trace_t *u = trace_new();
+        write_sample(u, v);
+        seen[v - 1] = trace_hash(u);
+        CU_ASSERT_NOT_EQUAL(seen[v - 1], base);
+        for (int w = 1; w < v; w++)
+            CU_ASSERT_NOT_EQUAL(seen[v - 1], seen[w - 1]);
+        trace_free(u);
+    }
+
+    /* And any single flipped byte of the text would (the hash is FNV-1a over exactly it). */
     char *copy = malloc(len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
     memcpy(copy, text, len);
-    uint64_t base = trace_hash(t);
     int unchanged = 0;
     for (size_t i = 0; i < len; i++) {
         copy[i] ^= 0x01;
-        uint64_t h = 0xcbf29ce484222325ULL;
-        for (size_t k = 0; k < len; k++) {
-            h ^= (unsigned char)copy[k];
-            h *= 0x100000001b3ULL;
-        }
-        unchanged += h == base;
+        unchanged += fnv1a(copy, len) == base;
         copy[i] ^= 0x01;
     }
     CU_ASSERT_EQUAL(unchanged, 0);
     free(copy);
 
+    /* Moving a record boundary changes it too. */
     trace_t *u = trace_new();
     trace_begin(u, 1, NULL, "ab");
     trace_end(u);
