@@ -32,6 +32,9 @@
  *     own region). Only answers produced for a query received over the tailnet (as a connector
  *     or as an exit node's resolver) are learned from (L1).
  *   - A flow to a name queries type A.
+ *   - A query or flow of the timeline at t starts at a zero-delay event of its own, so it sees
+ *     everything that arrived at t (T1 runs timeline events first; a netmap delivered at t is
+ *     therefore in force for a flow at t, as K5's "until then" reads).
  *   - Netmap content is sent only to nodes whose control session is up; a session that comes
  *     back (ctrl_back, up, restart) gets a full netmap per P7 and reports its full set after
  *     advertise_delay. Messages of an older session are dropped.

@@ -113,6 +113,18 @@ static void on_net(world_t *w, const wevent_t *e, bool on)
     trace_end(w->tr);
 }
 
+static void query_cb(engine_t *eng, void *ctx, uint64_t arg)
+{
+    (void)eng;
+    client_query_start(ctx, (size_t)arg);
+}
+
+static void flow_cb(engine_t *eng, void *ctx, uint64_t arg)
+{
+    (void)eng;
+    client_flow_start(ctx, (size_t)arg);
+}
+
 static void run_event(engine_t *eng, void *ctx, uint64_t arg)
 {
     (void)eng;
@@ -200,10 +212,11 @@ static void run_event(engine_t *eng, void *ctx, uint64_t arg)
         on_zone_set(w, e);
         break;
     case EV_QUERY:
-        client_query_start(w, e->other);
-        break;
     case EV_FLOW:
-        client_flow_start(w, e->other);
+        /* The data plane acts once this instant's arrivals are in (see world.h). */
+        if (!engine_timer_is_set(engine_after(w->eng, 0, e->kind == EV_QUERY ? query_cb : flow_cb,
+                                              w, e->other)))
+            w_fail(w, "cannot schedule a query or flow");
         break;
     case EV_NET_ON:
     case EV_NET_OFF:
