@@ -1,0 +1,373 @@
+/* dname: configured domains (N1, N4), names read from messages (N2), and the matcher (N3-N5).
+ *
+ * The matcher keeps one open-addressing table keyed by domain text, each key carrying two flags:
+ * "d is configured" and "*.d is configured". Keys are hashed with FNV-1a-64 run over the text
+ * from its last byte to its first, so that a single right-to-left pass over a name yields the
+ * hash of every label suffix in turn: matching a name costs one byte pass plus one probe per
+ * label, and never allocates. */
+#include "dname.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DN_NAME_MAX 253
+#define DN_LABEL_MAX 63
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static bool is_name_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Writes text for an error message: printable ASCII as is, other bytes as \xNN, at most a few
+ * hundred characters so that the rest of the message survives. */
+static void quote_text(const char *text, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (o + 8 >= cap) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+    }
+    out[o] = '\0';
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool dn_domain_parse(const char *text, size_t n, dn_domain_t *out, errinfo_t *err)
+{
+    char q[320];
+    quote_text(text, n, q, sizeof q);
+    size_t len = n;
+    if (len > 0 && text[len - 1] == '.')
+        len--; /* one trailing dot, as in a fully qualified name */
+    if (len == 0) {
+        errinfo_set(err, "domain '%s' is empty", q);
+        return false;
+    }
+
+    char name[DN_NAME_MAX + 1];
+    size_t label_no = 0, last_start = 0;
+    for (size_t start = 0; start <= len;) {
+        size_t end = start;
+        while (end < len && text[end] != '.')
+            end++;
+        size_t label_len = end - start;
+        label_no++;
+        if (label_len == 0) {
+            errinfo_set(err, "label %zu of domain '%s' is empty", label_no, q);
+            return false;
+        }
+        if (label_len > DN_LABEL_MAX) {
+            errinfo_set(err, "label %zu of domain '%s' is %zu octets, more than %d", label_no, q,
+                        label_len, DN_LABEL_MAX);
+            return false;
+        }
+        bool star_label = label_len == 1 && text[start] == '*';
+        if (star_label && label_no != 1) {
+            errinfo_set(err, "domain '%s': '*' is allowed only as the whole first label", q);
+            return false;
+        }
+        if (star_label && end == len) {
+            errinfo_set(err, "domain '%s' is a bare '*': a wildcard needs a domain after '*.'", q);
+            return false;
+        }
+        for (size_t i = start; i < end && !star_label; i++) {
+            unsigned char c = ascii_lower((unsigned char)text[i]);
+            if (c == '*') {
+                errinfo_set(err, "domain '%s': '*' is allowed only as the whole first label", q);
+                return false;
+            }
+            if (c >= 0x80) {
+                errinfo_set(err,
+                            "domain '%s' has the non-ASCII byte 0x%02x: give internationalised "
+                            "names as xn-- A-labels",
+                            q, c);
+                return false;
+            }
+            if (!is_name_byte(c)) {
+                if (c > 0x20 && c < 0x7f)
+                    errinfo_set(err,
+                                "domain '%s' has the byte '%c' (0x%02x): only letters, digits, "
+                                "'-' and '_' are allowed",
+                                q, c, c);
+                else
+                    errinfo_set(err,
+                                "domain '%s' has the byte 0x%02x: only letters, digits, '-' and "
+                                "'_' are allowed",
+                                q, c);
+                return false;
+            }
+        }
+        last_start = start;
+        start = end + 1;
+    }
+    if (len > DN_NAME_MAX) {
+        errinfo_set(err, "domain '%s' is %zu octets, more than %d", q, len, DN_NAME_MAX);
+        return false;
+    }
+    if (all_digits(text + last_start, len - last_start)) {
+        errinfo_set(err, "the last label of domain '%s' is all digits: that is an address, not a name",
+                    q);
+        return false;
+    }
+    for (size_t i = 0; i < len; i++)
+        name[i] = (char)ascii_lower((unsigned char)text[i]);
+    name[len] = '\0';
+    memcpy(out->name, name, len + 1);
+    out->len = (uint8_t)len;
+    out->wildcard = name[0] == '*';
+    out->base_off = out->wildcard ? 2 : 0;
+    return true;
+}
+
+bool dn_name_is_valid(const char *text, size_t n)
+{
+    if (n == 0 || n > DN_NAME_MAX)
+        return false;
+    size_t label_len = 0;
+    bool label_digits = true;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '.') {
+            if (label_len == 0)
+                return false;
+            label_len = 0;
+            label_digits = true;
+            continue;
+        }
+        if (!is_name_byte(c) || ++label_len > DN_LABEL_MAX)
+            return false;
+        label_digits = label_digits && c >= '0' && c <= '9';
+    }
+    return label_len > 0 && !label_digits;
+}
+
+bool dn_name_from_wire(const uint8_t *wire, size_t n, char *out, size_t cap, size_t *out_len)
+{
+    size_t o = 0, pos = 0;
+    bool valid = true, label_digits = true;
+    if (cap == 0)
+        return false;
+    while (pos < n && wire[pos] != 0) {
+        size_t label_len = wire[pos++];
+        if (label_len > DN_LABEL_MAX || label_len > n - pos) {
+            valid = false; /* not a name as ldns gives them: keep what was read, match nothing */
+            break;
+        }
+        if (o > 0) {
+            if (o + 1 >= cap) {
+                valid = false;
+                break;
+            }
+            out[o++] = '.';
+        }
+        label_digits = true;
+        for (size_t i = 0; i < label_len; i++) {
+            unsigned char c = ascii_lower(wire[pos + i]);
+            char esc[5];
+            size_t k = 0;
+            if (c == '.' || c == '\\') {
+                esc[k++] = '\\';
+                esc[k++] = (char)c;
+            } else if (c > 0x20 && c < 0x7f) {
+                esc[k++] = (char)c;
+            } else {
+                /* \DDD keeps odd bytes printable and distinct. */
+                esc[k++] = '\\';
+                esc[k++] = (char)('0' + c / 100);
+                esc[k++] = (char)('0' + c / 10 % 10);
+                esc[k++] = (char)('0' + c % 10);
+            }
+            if (!is_name_byte(c))
+                valid = false;
+            label_digits = label_digits && c >= '0' && c <= '9';
+            if (o + k >= cap) {
+                valid = false;
+                goto done;
+            }
+            memcpy(out + o, esc, k);
+            o += k;
+        }
+        pos += label_len;
+    }
+done:
+    out[o] = '\0';
+    if (out_len != NULL)
+        *out_len = o;
+    /* The root (o == 0) is not a name N1 allows; neither is a text past 253 octets. */
+    return valid && o > 0 && o <= DN_NAME_MAX && !label_digits;
+}
+
+/* ---- the matcher ---- */
+
+enum { KEY_EXACT = 1, KEY_WILDCARD_BASE = 2 };
+
+typedef struct {
+    uint64_t hash;
+    uint32_t off;  /* into the key arena */
+    uint16_t len;  /* 0 marks an empty slot: no key is empty */
+    uint8_t flags; /* KEY_* */
+} dn_slot_t;
+
+struct dn_matcher {
+    dn_slot_t *slots;
+    size_t n_slots; /* power of two, or 0 */
+    size_t n_keys;
+    size_t n_domains;
+    char *arena;
+    size_t arena_len, arena_cap;
+};
+
+static uint64_t reverse_hash(const char *s, size_t n)
+{
+    uint64_t h = FNV_OFFSET;
+    for (size_t i = n; i-- > 0;) {
+        h ^= (unsigned char)s[i];
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+dn_matcher_t *dn_matcher_new(void)
+{
+    return calloc(1, sizeof(dn_matcher_t));
+}
+
+void dn_matcher_free(dn_matcher_t *m)
+{
+    if (m == NULL)
+        return;
+    free(m->slots);
+    free(m->arena);
+    free(m);
+}
+
+size_t dn_matcher_count(const dn_matcher_t *m)
+{
+    return m->n_domains;
+}
+
+size_t dn_matcher_memory(const dn_matcher_t *m)
+{
+    return sizeof *m + m->n_slots * sizeof *m->slots + m->arena_cap;
+}
+
+static dn_slot_t *find_slot(const dn_matcher_t *m, uint64_t hash, const char *key, size_t n)
+{
+    size_t mask = m->n_slots - 1;
+    for (size_t s = (size_t)hash & mask;; s = (s + 1) & mask) {
+        dn_slot_t *slot = &m->slots[s];
+        if (slot->len == 0 ||
+            (slot->hash == hash && slot->len == n && memcmp(m->arena + slot->off, key, n) == 0))
+            return slot;
+    }
+}
+
+static bool grow_slots(dn_matcher_t *m)
+{
+    size_t n_slots = m->n_slots == 0 ? 16 : m->n_slots * 2;
+    dn_slot_t *slots = calloc(n_slots, sizeof *slots);
+    if (slots == NULL)
+        return false;
+    for (size_t i = 0; i < m->n_slots; i++) {
+        if (m->slots[i].len == 0)
+            continue;
+        size_t s = (size_t)m->slots[i].hash & (n_slots - 1);
+        while (slots[s].len != 0)
+            s = (s + 1) & (n_slots - 1);
+        slots[s] = m->slots[i];
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->n_slots = n_slots;
+    return true;
+}
+
+int dn_matcher_add(dn_matcher_t *m, const dn_domain_t *d)
+{
+    const char *key = d->name + d->base_off;
+    size_t n = (size_t)d->len - d->base_off;
+    uint8_t flag = d->wildcard ? KEY_WILDCARD_BASE : KEY_EXACT;
+    if (n == 0 || n > DN_NAME_MAX)
+        return -1; /* not a dn_domain_parse result */
+    uint64_t hash = reverse_hash(key, n);
+    if (m->n_slots > 0) {
+        dn_slot_t *slot = find_slot(m, hash, key, n);
+        if (slot->len != 0) {
+            if (slot->flags & flag)
+                return 0; /* N5: duplicates collapse */
+            slot->flags |= flag;
+            m->n_domains++;
+            return 1;
+        }
+    }
+    if (m->n_slots == 0 || (m->n_keys + 1) * 10 > m->n_slots * 7) {
+        if (!grow_slots(m))
+            return -1;
+    }
+    if (m->arena_len + n > m->arena_cap) {
+        size_t cap = m->arena_cap == 0 ? 256 : m->arena_cap;
+        while (cap < m->arena_len + n)
+            cap *= 2;
+        char *arena = realloc(m->arena, cap);
+        if (arena == NULL)
+            return -1;
+        m->arena = arena;
+        m->arena_cap = cap;
+    }
+    memcpy(m->arena + m->arena_len, key, n);
+    dn_slot_t *slot = find_slot(m, hash, key, n);
+    slot->hash = hash;
+    slot->off = (uint32_t)m->arena_len;
+    slot->len = (uint16_t)n;
+    slot->flags = flag;
+    m->arena_len += n;
+    m->n_keys++;
+    m->n_domains++;
+    return 1;
+}
+
+unsigned dn_matcher_match(const dn_matcher_t *m, const char *name, size_t n)
+{
+    if (m->n_keys == 0 || !dn_name_is_valid(name, n))
+        return 0;
+    unsigned how = 0;
+    uint64_t h = FNV_OFFSET;
+    /* Right to left: at each label start, h is the hash of the suffix from there. */
+    for (size_t i = n; i-- > 0;) {
+        h ^= (unsigned char)name[i];
+        h *= FNV_PRIME;
+        if (i == 0) {
+            const dn_slot_t *slot = find_slot(m, h, name, n);
+            if (slot->len != 0 && (slot->flags & KEY_EXACT))
+                how |= DN_MATCH_EXACT;
+        } else if (name[i - 1] == '.' && !(how & DN_MATCH_WILDCARD)) {
+            /* A proper suffix d: "*.d" matches the name, which lies strictly below d. */
+            const dn_slot_t *slot = find_slot(m, h, name + i, n - i);
+            if (slot->len != 0 && (slot->flags & KEY_WILDCARD_BASE))
+                how |= DN_MATCH_WILDCARD;
+        }
+    }
+    return how;
+}
