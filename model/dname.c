@@ -16,9 +16,25 @@
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
+/* Byte classes of canonical name text: what N1 allows, digits apart (the last label must not
+ * be all digits). A table, because these loops are on the learning hot path. */
+enum { BYTE_OTHER = 0, BYTE_NAME = 1, BYTE_DIGIT = 2 };
+static const uint8_t byte_class[256] = {
+    ['a'] = BYTE_NAME,  ['b'] = BYTE_NAME,  ['c'] = BYTE_NAME,  ['d'] = BYTE_NAME,
+    ['e'] = BYTE_NAME,  ['f'] = BYTE_NAME,  ['g'] = BYTE_NAME,  ['h'] = BYTE_NAME,
+    ['i'] = BYTE_NAME,  ['j'] = BYTE_NAME,  ['k'] = BYTE_NAME,  ['l'] = BYTE_NAME,
+    ['m'] = BYTE_NAME,  ['n'] = BYTE_NAME,  ['o'] = BYTE_NAME,  ['p'] = BYTE_NAME,
+    ['q'] = BYTE_NAME,  ['r'] = BYTE_NAME,  ['s'] = BYTE_NAME,  ['t'] = BYTE_NAME,
+    ['u'] = BYTE_NAME,  ['v'] = BYTE_NAME,  ['w'] = BYTE_NAME,  ['x'] = BYTE_NAME,
+    ['y'] = BYTE_NAME,  ['z'] = BYTE_NAME,  ['-'] = BYTE_NAME,  ['_'] = BYTE_NAME,
+    ['0'] = BYTE_DIGIT, ['1'] = BYTE_DIGIT, ['2'] = BYTE_DIGIT, ['3'] = BYTE_DIGIT,
+    ['4'] = BYTE_DIGIT, ['5'] = BYTE_DIGIT, ['6'] = BYTE_DIGIT, ['7'] = BYTE_DIGIT,
+    ['8'] = BYTE_DIGIT, ['9'] = BYTE_DIGIT,
+};
+
 static bool is_name_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    return byte_class[c] != BYTE_OTHER;
 }
 
 static unsigned char ascii_lower(unsigned char c)
@@ -146,77 +162,80 @@ bool dn_name_is_valid(const char *text, size_t n)
     if (n == 0 || n > DN_NAME_MAX)
         return false;
     size_t label_len = 0;
-    bool label_digits = true;
+    unsigned label_classes = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
         if (c == '.') {
             if (label_len == 0)
                 return false;
             label_len = 0;
-            label_digits = true;
+            label_classes = 0;
             continue;
         }
-        if (!is_name_byte(c) || ++label_len > DN_LABEL_MAX)
+        unsigned cls = byte_class[c];
+        if (cls == BYTE_OTHER || ++label_len > DN_LABEL_MAX)
             return false;
-        label_digits = label_digits && c >= '0' && c <= '9';
+        label_classes |= cls;
     }
-    return label_len > 0 && !label_digits;
+    return label_len > 0 && label_classes != BYTE_DIGIT;
+}
+
+/* Appends the text of one odd byte (not allowed by N1) to out at o; returns the new o. */
+static size_t put_odd_byte(char *out, size_t o, unsigned char c)
+{
+    if (c == '.' || c == '\\') {
+        out[o++] = '\\';
+        out[o++] = (char)c;
+    } else if (c > 0x20 && c < 0x7f) {
+        out[o++] = (char)c; /* printable: unambiguous as it is */
+    } else {
+        /* \DDD keeps other bytes printable and distinct. */
+        out[o++] = '\\';
+        out[o++] = (char)('0' + c / 100);
+        out[o++] = (char)('0' + c / 10 % 10);
+        out[o++] = (char)('0' + c % 10);
+    }
+    return o;
 }
 
 bool dn_name_from_wire(const uint8_t *wire, size_t n, char *out, size_t cap, size_t *out_len)
 {
     size_t o = 0, pos = 0;
-    bool valid = true, label_digits = true;
+    bool valid = true;
+    unsigned label_classes = 0;
     if (cap == 0)
         return false;
     while (pos < n && wire[pos] != 0) {
         size_t label_len = wire[pos++];
-        if (label_len > DN_LABEL_MAX || label_len > n - pos) {
-            valid = false; /* not a name as ldns gives them: keep what was read, match nothing */
+        /* Not a name as ldns gives them, or no room left for the worst case of this label
+         * (a dot and four characters a byte): keep what was read; it matches nothing. */
+        if (label_len > DN_LABEL_MAX || label_len > n - pos || o + 1 + 4 * label_len >= cap) {
+            valid = false;
             break;
         }
-        if (o > 0) {
-            if (o + 1 >= cap) {
-                valid = false;
-                break;
-            }
+        if (o > 0)
             out[o++] = '.';
-        }
-        label_digits = true;
+        label_classes = 0;
         for (size_t i = 0; i < label_len; i++) {
-            unsigned char c = ascii_lower(wire[pos + i]);
-            char esc[5];
-            size_t k = 0;
-            if (c == '.' || c == '\\') {
-                esc[k++] = '\\';
-                esc[k++] = (char)c;
-            } else if (c > 0x20 && c < 0x7f) {
-                esc[k++] = (char)c;
+            unsigned char c = wire[pos + i];
+            if (c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c - 'A' + 'a');
+            unsigned cls = byte_class[c];
+            label_classes |= cls;
+            if (cls != BYTE_OTHER) {
+                out[o++] = (char)c;
             } else {
-                /* \DDD keeps odd bytes printable and distinct. */
-                esc[k++] = '\\';
-                esc[k++] = (char)('0' + c / 100);
-                esc[k++] = (char)('0' + c / 10 % 10);
-                esc[k++] = (char)('0' + c % 10);
-            }
-            if (!is_name_byte(c))
                 valid = false;
-            label_digits = label_digits && c >= '0' && c <= '9';
-            if (o + k >= cap) {
-                valid = false;
-                goto done;
+                o = put_odd_byte(out, o, c);
             }
-            memcpy(out + o, esc, k);
-            o += k;
         }
         pos += label_len;
     }
-done:
     out[o] = '\0';
     if (out_len != NULL)
         *out_len = o;
     /* The root (o == 0) is not a name N1 allows; neither is a text past 253 octets. */
-    return valid && o > 0 && o <= DN_NAME_MAX && !label_digits;
+    return valid && o > 0 && o <= DN_NAME_MAX && label_classes != BYTE_DIGIT;
 }
 
 /* ---- the matcher ---- */
@@ -350,13 +369,30 @@ int dn_matcher_add(dn_matcher_t *m, const dn_domain_t *d)
 
 unsigned dn_matcher_match(const dn_matcher_t *m, const char *name, size_t n)
 {
-    if (m->n_keys == 0 || !dn_name_is_valid(name, n))
+    if (m->n_keys == 0 || n == 0 || n > DN_NAME_MAX)
         return 0;
     unsigned how = 0;
     uint64_t h = FNV_OFFSET;
-    /* Right to left: at each label start, h is the hash of the suffix from there. */
+    size_t label_len = 0;
+    unsigned label_classes = 0;
+    bool last_label = true;
+    /* Right to left: at each label start, h is the hash of the suffix from there. The N1
+     * check runs in the same pass; an invalid name returns 0 whatever was found. */
     for (size_t i = n; i-- > 0;) {
-        h ^= (unsigned char)name[i];
+        unsigned char c = (unsigned char)name[i];
+        if (c == '.') {
+            if (label_len == 0 || (last_label && label_classes == BYTE_DIGIT))
+                return 0;
+            last_label = false;
+            label_len = 0;
+        } else {
+            unsigned cls = byte_class[c];
+            if (cls == BYTE_OTHER || ++label_len > DN_LABEL_MAX)
+                return 0;
+            if (last_label)
+                label_classes |= cls;
+        }
+        h ^= c;
         h *= FNV_PRIME;
         if (i == 0) {
             const dn_slot_t *slot = find_slot(m, h, name, n);
@@ -369,5 +405,7 @@ unsigned dn_matcher_match(const dn_matcher_t *m, const char *name, size_t n)
                 how |= DN_MATCH_WILDCARD;
         }
     }
+    if (label_len == 0 || (last_label && label_classes == BYTE_DIGIT))
+        return 0;
     return how;
 }

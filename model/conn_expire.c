@@ -1,0 +1,78 @@
+/* conn_expire: learned expiry (L5). With a TTL the live addresses are kept in last-routed
+ * order (conn_tables.c), so the next expiry is the head's and an expiry takes addresses from
+ * the head until one is not yet due. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn_internal.h"
+
+/* ---- L5: expiry ---- */
+
+/* The instant last + ttl, or INT64_MAX when it is past the end of time. */
+static int64_t deadline(int64_t last, int64_t ttl)
+{
+    return last > INT64_MAX - ttl ? INT64_MAX : last + ttl;
+}
+
+int64_t conn_next_expiry(const conn_t *c)
+{
+    const conn_addrtab_t *t = &c->learned.addrs;
+    if (c->settings.learned_route_ttl <= 0 || t->head == CONN_NONE)
+        return INT64_MAX;
+    return deadline(t->slots[t->head].last_routed, c->settings.learned_route_ttl);
+}
+
+static bool pair_of_dead_addr(uint64_t key, void *ctx)
+{
+    conn_learned_t *l = ctx;
+    if (l->addrs.slots[(uint32_t)key].holders != 0)
+        return false;
+    l->name_slots[key >> 32].n_addrs--;
+    return true;
+}
+
+int conn_expire(conn_t *c, int64_t now, conn_change_t *out)
+{
+    conn_change_t scratch_change = {0};
+    if (out == NULL)
+        out = &scratch_change;
+    conn_change_reset(out);
+    int64_t ttl = c->settings.learned_route_ttl;
+    conn_learned_t *l = &c->learned;
+    conn_addrtab_t *t = &l->addrs;
+    if (ttl <= 0)
+        return 0;
+    size_t k = 0;
+    for (uint32_t s = t->head; s != CONN_NONE; s = t->slots[s].next) {
+        int64_t d = deadline(t->slots[s].last_routed, ttl);
+        if (d == INT64_MAX || d > now)
+            break;
+        k++;
+    }
+    if (k == 0)
+        return 0;
+    if (conn_prefixes_reserve(&out->remove, &out->cap_remove, k) != 0) {
+        conn_change_clear(&scratch_change);
+        return -1;
+    }
+    /* The k oldest addresses lose every holder; their host routes leave Adv unless Adv holds
+     * them in their own right (Manual, Control, an orphan). */
+    uint32_t s = t->head;
+    for (size_t i = 0; i < k; i++, s = t->slots[s].next) {
+        conn_addr_t *e = &t->slots[s];
+        e->holders = 0;
+        pfx_addr_t a = conn_addr_of(e);
+        pfx_t host = pfx_host(&a);
+        if (pfxset_contains(c->manual, &host, NULL) || pfxset_contains(c->control, &host, NULL) ||
+            pfxset_contains(c->orphans, &host, NULL))
+            continue;
+        if (pfxset_remove(c->adv, &host))
+            out->remove[out->n_remove++] = host;
+    }
+    conn_pairs_remove_if(&l->pairs, pair_of_dead_addr, l);
+    conn_addrs_sweep(t, true);
+    conn_names_drop_empty(l);
+    conn_sort_prefixes(out->remove, out->n_remove);
+    conn_change_clear(&scratch_change);
+    return out->n_remove > 0;
+}
