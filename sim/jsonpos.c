@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
-#define CHECKPOINT_BYTES 4096
+#define CHECKPOINT_BYTES 256 /* 8 bytes per 256: a position costs a short scan */
 
 typedef struct {
     uint32_t value_off, key_off, size;

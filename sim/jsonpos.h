@@ -10,7 +10,7 @@
  * Line and column: lines are counted by '\n', columns in characters (UTF-8 lead bytes), both
  * 1-based, as jansson counts them. They are computed on the original text given to
  * jsonpos_build (the one before jsonc_prepare, which has the same byte offsets), from checkpoints
- * every few KiB so that a position costs little even on one very long line.
+ * every 256 bytes so that a position costs little even on one very long line.
  *
  * Ownership: the index keeps a pointer to `original`, which must outlive it. */
 #ifndef APPCSIM_JSONPOS_H

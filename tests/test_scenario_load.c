@@ -977,6 +977,66 @@ static void test_many_nodes_load(void)
     free(text);
 }
 
+/* Random edits of a valid file never crash the loader, and the result is always all or
+ * nothing: a scenario with no errors, or no scenario and at least one error. */
+static uint64_t xorshift(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
+}
+
+static void test_mutations_never_crash(void)
+{
+    char *orig = read_file(DATA "/full.json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(orig);
+    size_t len = strlen(orig);
+    char *buf = malloc(len * 2 + 1);
+    static const char pieces[] = "{}[],:\"/*\\ 0-1.e\n\xc3\xa9";
+    uint64_t state = 0x9e3779b97f4a7c15u;
+    int loaded = 0, rejected = 0, inconsistent = 0;
+    for (int round = 0; round < 400; round++) {
+        memcpy(buf, orig, len + 1);
+        size_t n = len;
+        int edits = 1 + (int)(xorshift(&state) % 4);
+        for (int e = 0; e < edits; e++) {
+            size_t at = (size_t)(xorshift(&state) % n);
+            switch (xorshift(&state) % 3) {
+            case 0: /* replace */
+                buf[at] = pieces[xorshift(&state) % (sizeof pieces - 1)];
+                break;
+            case 1: /* delete */
+                memmove(buf + at, buf + at + 1, n - at);
+                n--;
+                break;
+            default: /* duplicate a byte */
+                memmove(buf + at + 1, buf + at, n - at + 1);
+                n++;
+                break;
+            }
+        }
+        buf[n] = '\0';
+        diag_list_free(&diags);
+        diag_list_init(&diags);
+        scenario_t *s = NULL;
+        int rc = scenario_load_string(buf, "m.json", DATA, &s, &diags);
+        if (rc == 0)
+            loaded++;
+        else
+            rejected++;
+        if ((rc == 0) != (s != NULL) || (rc == 0) != (diags.n_errors == 0))
+            inconsistent++;
+        scenario_free(s);
+    }
+    CU_ASSERT_EQUAL(inconsistent, 0);
+    CU_ASSERT_TRUE(rejected > 0);
+    CU_ASSERT_EQUAL(loaded + rejected, 400);
+    free(buf);
+    free(orig);
+}
+
 static void test_rule_ids(void)
 {
     CU_ASSERT_TRUE(scenario_rule_known("T1"));
@@ -1029,6 +1089,7 @@ void suite_scenario_load(void)
         {"S4 all errors of a file are reported together", test_multiple_errors_reported},
         {"S4 errors beyond 100 are counted in a final line", test_error_cap},
         {"S1 twenty thousand nodes and events load", test_many_nodes_load},
+        {"S4 random edits never crash and give all or nothing", test_mutations_never_crash},
         {"rule IDs are those of RULES.md", test_rule_ids},
         CU_TEST_INFO_NULL,
     };
