@@ -366,6 +366,10 @@ int scenario_load_string(const char *text, const char *name_for_errors, const ch
 
 void scenario_free(scenario_t *s);
 
+/* The event indices in the order they run (T1): by `at`, then file order. A new array of
+ * n_events indices (the caller frees it), or NULL when there are no events or memory ran out. */
+size_t *scenario_event_order_new(const scenario_t *s);
+
 /* Index of the node named name, or SCENARIO_NONE (linear search). */
 size_t scenario_find_node(const scenario_t *s, const char *name);
 /* Index of the event with this id, or SCENARIO_NONE (linear search). */

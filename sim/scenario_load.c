@@ -524,6 +524,40 @@ void scenario_free(scenario_t *s)
     free(s);
 }
 
+typedef struct {
+    sim_time_t at;
+    size_t seq;
+} event_key_t;
+
+static int compare_event_keys(const void *pa, const void *pb)
+{
+    const event_key_t *a = pa, *b = pb;
+    if (a->at != b->at)
+        return a->at < b->at ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+size_t *scenario_event_order_new(const scenario_t *s)
+{
+    if (s->n_events == 0)
+        return NULL;
+    size_t *order = malloc(s->n_events * sizeof *order);
+    event_key_t *keys = malloc(s->n_events * sizeof *keys);
+    if (order == NULL || keys == NULL) {
+        free(order);
+        free(keys);
+        return NULL;
+    }
+    for (size_t i = 0; i < s->n_events; i++)
+        keys[i] = (event_key_t){s->events[i].at, i};
+    /* seq breaks every tie, so qsort's instability cannot show. */
+    qsort(keys, s->n_events, sizeof *keys, compare_event_keys);
+    for (size_t i = 0; i < s->n_events; i++)
+        order[i] = keys[i].seq;
+    free(keys);
+    return order;
+}
+
 size_t scenario_find_node(const scenario_t *s, const char *name)
 {
     for (size_t i = 0; i < s->n_nodes; i++)

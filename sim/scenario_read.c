@@ -178,7 +178,7 @@ bool ld_rr_type(ld_t *ld, const jv_t *v, uint16_t *out)
     if (!ld_str_view(ld, v, 32, false, &view))
         return false;
     ldns_rr_type t = ldns_get_rr_type_by_name(view);
-    if (t == 0) {
+    if (t == 0 || (unsigned long)t > UINT16_MAX) { /* "TYPE70000" parses, but does not fit */
         ld_err(ld, v, "'%s' is not a DNS record type (\"A\", \"AAAA\", \"CNAME\", \"TYPE65\", ...)",
                view);
         return false;

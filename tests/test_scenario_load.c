@@ -269,6 +269,15 @@ static void test_full_example(void)
     CU_ASSERT_FALSE(ev[21].u.advertise_connector.value);
     CU_ASSERT_STRING_EQUAL(scenario_event_kind_name(ev[21].kind), "advertise_connector");
     CU_ASSERT_EQUAL(scenario_find_event(s, "f2"), 20);
+    CU_ASSERT_EQUAL(scenario_find_event(s, "nope"), SCENARIO_NONE);
+    /* T1: by time, file order among equal times (the two queries at 18s, the flows at 19s) */
+    size_t *order = scenario_event_order_new(s);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(order);
+    static const size_t want[24] = {2, 3, 4, 5, 0, 1, 6, 7, 8, 9, 10, 11,
+                                    12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
+    for (size_t i = 0; i < 24; i++)
+        CU_ASSERT_EQUAL(order[i], want[i]);
+    free(order);
 
     CU_ASSERT_EQUAL_FATAL(s->n_expects, 11);
     const scenario_expect_t *ex = s->expects;
@@ -629,6 +638,22 @@ static void test_policy_file_comments(void)
     CU_ASSERT_PTR_NOT_NULL(d);
     CU_ASSERT_EQUAL(diags.n_errors, 1);
     scenario_free(s);
+    /* a syntax error in a policy file (named by an absolute path) is reported in that file */
+    char path[] = "/tmp/appcsim-policy-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    static const char bad[] = "{\n  // c\n  \"nodeAttrs\": [,]\n}\n";
+    CU_ASSERT_EQUAL(write(fd, bad, sizeof bad - 1), (ssize_t)(sizeof bad - 1));
+    close(fd);
+    char text[256];
+    snprintf(text, sizeof text, "{\"policy_file\": \"%s\"}", path);
+    char where[128];
+    snprintf(where, sizeof where, "%s:3:17: error: invalid JSON", path);
+    EXPECT_ERROR(text, where);
+    snprintf(text, sizeof text, "{\"timeline\": [{\"at\": 0, \"event\": \"policy\", "
+                                "\"policy_file\": \"%s\"}]}", path);
+    EXPECT_ERROR(text, where);
+    unlink(path);
     EXPECT_ERROR("{\"policy_file\": \"missing.hujson\"}", "t.json:1:17: error: policy_file:",
                  "cannot open '" DATA "/missing.hujson'");
     EXPECT_ERROR("{\"policy\": {}, \"policy_file\": \"policy_v2.hujson\"}",
@@ -841,6 +866,13 @@ static void test_dns_checks(void)
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[3].wire: an odd number of hex digits"));
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[3].name: a second script for 'z.com'"));
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[4].rcode: 'OK' is not an rcode"));
+    scenario_free(s);
+    s = load_text("{\"dns\": {\"scripts\": [{\"name\": \"a.com\", \"type\": \"TYPE70000\", "
+                  "\"rcode\": \"SERVFAIL\"}, {\"name\": \"a.com\", \"type\": \"aaaa\", "
+                  "\"rcode\": \"notimp\"}]}}");
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[0].type: 'TYPE70000' is not a DNS record type"));
+    CU_ASSERT_EQUAL(diags.n_errors, 1);
     scenario_free(s);
 }
 
