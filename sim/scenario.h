@@ -173,8 +173,9 @@ typedef struct {
     char **records; /* RR lines in order (kind RECORDS) */
     size_t n_records;
     uint8_t rcode; /* kinds RECORDS (default NOERROR) and RCODE */
-    uint8_t *wire; /* kind WIRE */
+    uint8_t *wire; /* kind WIRE: the bytes (may be empty: wire_len 0, wire non-NULL) */
     size_t wire_len;
+    char *wire_hex; /* kind WIRE: the hex text as written */
     unsigned line, col;
 } scenario_script_t;
 
@@ -231,6 +232,7 @@ typedef struct {
             uint32_t ttl;  /* seconds */
             char **rdata;  /* RDATA texts; none = remove the RRset */
             size_t n_rdata;
+            char **rr_texts; /* the same as whole RR lines: "OWNER. TTL IN TYPE RDATA" */
         } zone_change;
         struct {
             char *name; /* canonical DNS name */

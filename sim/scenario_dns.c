@@ -20,6 +20,7 @@ void scenario_script_clear(scenario_script_t *sc)
     free(sc->name);
     ld_free_strings(sc->records, sc->n_records);
     free(sc->wire);
+    free(sc->wire_hex);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -112,7 +113,7 @@ static int hex_digit(char c)
 static void load_wire(ld_t *ld, scenario_script_t *sc, const jv_t *v)
 {
     const char *hex;
-    if (!ld_str_view(ld, v, 4 * SCENARIO_MAX_RECORD, false, &hex))
+    if (!ld_str_view(ld, v, 4 * SCENARIO_MAX_RECORD, true, &hex))
         return;
     size_t len = strlen(hex);
     uint8_t *wire = ld_calloc(ld, len / 2 + 1, 1);
@@ -144,15 +145,15 @@ static void load_wire(ld_t *ld, scenario_script_t *sc, const jv_t *v)
         wire[n++] = (uint8_t)(high << 4 | d);
         high = -1;
     }
-    if (high >= 0 || n == 0 || n > SCENARIO_MAX_RECORD) {
+    if (high >= 0 || n > SCENARIO_MAX_RECORD) {
         ld_err(ld, v, high >= 0 ? "an odd number of hex digits: bytes are two hex digits"
-                      : n == 0 ? "no bytes"
-                               : "more than 65535 bytes");
+                                : "more than 65535 bytes");
         free(wire);
         return;
     }
     sc->wire = wire;
-    sc->wire_len = n;
+    sc->wire_len = n; /* 0 is allowed: an empty response is malformed input worth testing */
+    sc->wire_hex = ld_strdup(ld, hex);
 }
 
 static void load_script(ld_t *ld, scenario_script_t *sc, const jv_t *v, strmap_t *seen)

@@ -1,5 +1,7 @@
 /* scenario_timeline: the "timeline" section, the S2 events. Events keep file order; the
  * simulator runs them by time, file order among equal times (T1). */
+#include <ldns/ldns.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +44,7 @@ void scenario_event_clear(scenario_event_t *ev)
     case SCENARIO_EV_ZONE_CHANGE:
         free(ev->u.zone_change.owner);
         ld_free_strings(ev->u.zone_change.rdata, ev->u.zone_change.n_rdata);
+        ld_free_strings(ev->u.zone_change.rr_texts, ev->u.zone_change.n_rdata);
         break;
     case SCENARIO_EV_QUERY:
         free(ev->u.query.name);
@@ -86,6 +89,36 @@ static bool at_or_below(const char *name, const char *origin)
                   : n > o && name[n - o - 1] == '.' && strcmp(name + n - o, origin) == 0;
 }
 
+/* Whole RR lines for the DNS module, which takes master-file text. */
+static void compose_rr_texts(ld_t *ld, scenario_event_t *ev)
+{
+    size_t n = ev->u.zone_change.n_rdata;
+    if (n == 0 || ev->u.zone_change.owner == NULL || ev->u.zone_change.type == 0)
+        return;
+    char **texts = ld_calloc(ld, n, sizeof *texts);
+    char *type = ldns_rr_type2str((ldns_rr_type)ev->u.zone_change.type);
+    if (texts == NULL || type == NULL) {
+        free(texts);
+        free(type);
+        ld_oom(ld);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *rdata = ev->u.zone_change.rdata[i];
+        size_t len = strlen(ev->u.zone_change.owner) + strlen(type) + strlen(rdata) + 32;
+        if ((texts[i] = malloc(len)) == NULL) {
+            ld_free_strings(texts, n);
+            free(type);
+            ld_oom(ld);
+            return;
+        }
+        snprintf(texts[i], len, "%s. %u IN %s %s", ev->u.zone_change.owner,
+                 (unsigned)ev->u.zone_change.ttl, type, rdata);
+    }
+    free(type);
+    ev->u.zone_change.rr_texts = texts;
+}
+
 static void load_zone_change(ld_t *ld, scenario_event_t *ev, const jv_t *obj, const fields_t *fs)
 {
     const jv_t *origin = need(ld, obj, fs, "origin"), *owner = need(ld, obj, fs, "owner"),
@@ -121,9 +154,10 @@ static void load_zone_change(ld_t *ld, scenario_event_t *ev, const jv_t *obj, co
         else
             ev->u.zone_change.ttl = (uint32_t)json_integer_value(ttl->j);
     }
-    if (records != NULL)
+    if (records != NULL &&
         ld_str_list(ld, records, SCENARIO_MAX_RECORD, false, NULL, &ev->u.zone_change.rdata,
-                    &ev->u.zone_change.n_rdata);
+                    &ev->u.zone_change.n_rdata))
+        compose_rr_texts(ld, ev);
 }
 
 static void load_flow_target(ld_t *ld, scenario_event_t *ev, const jv_t *to)

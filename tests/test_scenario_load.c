@@ -221,6 +221,7 @@ static void test_full_example(void)
     CU_ASSERT_EQUAL_FATAL(s->scripts[3].wire_len, 6);
     CU_ASSERT_EQUAL(s->scripts[3].wire[0], 0x81);
     CU_ASSERT_EQUAL(s->scripts[3].wire[3], 0x01);
+    CU_ASSERT_STRING_EQUAL(s->scripts[3].wire_hex, "81 80 00 01\n0000");
 
     CU_ASSERT_EQUAL_FATAL(s->n_events, 24);
     const scenario_event_t *ev = s->events;
@@ -251,11 +252,13 @@ static void test_full_example(void)
     CU_ASSERT_STRING_EQUAL(ev[15].u.zone_change.owner, "www.example.com");
     CU_ASSERT_EQUAL(ev[15].u.zone_change.type, 1);
     CU_ASSERT_EQUAL(ev[15].u.zone_change.ttl, 60);
-    CU_ASSERT_EQUAL(ev[15].u.zone_change.n_rdata, 1);
+    CU_ASSERT_EQUAL_FATAL(ev[15].u.zone_change.n_rdata, 1);
+    CU_ASSERT_STRING_EQUAL(ev[15].u.zone_change.rr_texts[0], "www.example.com. 60 IN A 192.0.2.8");
     CU_ASSERT_EQUAL(ev[16].u.zone_change.zone, 0);
     CU_ASSERT_EQUAL(ev[16].u.zone_change.ttl, 300);
     CU_ASSERT_EQUAL(ev[16].u.zone_change.type, 28);
     CU_ASSERT_EQUAL(ev[16].u.zone_change.n_rdata, 0);
+    CU_ASSERT_PTR_NULL(ev[16].u.zone_change.rr_texts);
     CU_ASSERT_STRING_EQUAL(ev[17].u.query.name, "www.example.com");
     CU_ASSERT_EQUAL(ev[17].u.query.type, 1);
     CU_ASSERT_STRING_EQUAL(ev[17].id, "q1");
@@ -873,6 +876,13 @@ static void test_dns_checks(void)
     CU_ASSERT_PTR_NULL(s);
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[0].type: 'TYPE70000' is not a DNS record type"));
     CU_ASSERT_EQUAL(diags.n_errors, 1);
+    scenario_free(s);
+    /* an empty response is legal input (malformed for L1) */
+    s = load_text("{\"dns\": {\"scripts\": [{\"name\": \"e.com\", \"wire\": \"\"}]}}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->scripts[0].kind, SCENARIO_SCRIPT_WIRE);
+    CU_ASSERT_EQUAL(s->scripts[0].wire_len, 0);
+    CU_ASSERT_PTR_NOT_NULL(s->scripts[0].wire);
     scenario_free(s);
 }
 
