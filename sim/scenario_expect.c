@@ -195,8 +195,12 @@ static void load_dns(ld_t *ld, scenario_expect_t *ex, const jv_t *v)
 
 static bool count_field(ld_t *ld, const jv_t *v, uint64_t *out)
 {
-    if (!json_is_integer(v->j) || json_integer_value(v->j) < 0) {
+    if (!json_is_integer(v->j)) {
         ld_err(ld, v, "must be an integer from 0, not %s", ld_type_name(v->j));
+        return false;
+    }
+    if (json_integer_value(v->j) < 0) {
+        ld_err(ld, v, "must not be negative (%lld)", (long long)json_integer_value(v->j));
         return false;
     }
     *out = (uint64_t)json_integer_value(v->j);

@@ -839,6 +839,52 @@ static void test_expect_checks(void)
     scenario_free(s);
 }
 
+/* Smaller checks, each with its own message. */
+static void test_more_checks(void)
+{
+    scenario_t *s = load_text(
+        "{\"regions\": [\"eu\"], \"nodes\": [{\"id\": 1, \"name\": \"x\", \"offers_exit\": true,"
+        " \"exit_node\": 5}],\n"
+        " \"policy\": {\"nodeAttrs\": [], \"NodeAttrs\": []},\n"
+        " \"dns\": {\"zones\": [{\"origin\": \".\", \"records\": [\". 1 IN A 192.0.2.1\"]}]},\n"
+        " \"timeline\": [\n"
+        "  {\"at\": 1, \"event\": \"exit_select\", \"node\": \"x\", \"exit\": \"x\"},\n"
+        "  {\"at\": 1, \"event\": \"flow\", \"node\": \"x\", \"to\": \"*.a.com\"},\n"
+        "  {\"at\": 1, \"event\": \"zone_change\", \"origin\": \".\", \"owner\": \"a.com\","
+        " \"type\": \"A\", \"records\": [\"192.0.2.2\"]},\n"
+        "  {\"at\": 1, \"event\": \"policy\", \"policy\": {}, \"policy_file\": \"p\"},\n"
+        "  {\"at\": 1, \"event\": \"zzzzzzzz\"}],\n"
+        " \"expect\": [\n"
+        "  {\"at\": \"1s\", \"invariant\": {\"always\": \"no_dns_failures\", \"from\": \"2s\","
+        " \"prefixes\": []}},\n"
+        "  {\"route\": {\"node\": \"x\", \"address\": \"192.0.2.1\", \"via\": 3}},\n"
+        "  {\"dns\": {\"query\": \"q\"}},\n"
+        "  {\"route_changes\": {\"node\": \"x\", \"min\": -1}},\n"
+        "  {\"route_changes\": {\"node\": \"x\"}},\n"
+        "  {\"flow\": {\"flow\": \"f\", \"outcome\": \"dropped\", \"egress\": \"192.0.2.1\"}}]}");
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_PTR_NOT_NULL(FIND("nodes[0].exit_node: must be a node name or null, not an integer"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("t.json:2:30: error: policy: key 'NodeAttrs' repeats 'nodeAttrs'"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("timeline[0].exit: a node cannot select itself"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("timeline[1].to: '*.a.com' is a wildcard"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("timeline[3]:", "either \"policy\" or \"policy_file\""));
+    CU_ASSERT_PTR_NOT_NULL(FIND("timeline[4].event: unknown event 'zzzzzzzz' (see"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("expect[0].invariant.from: \"from\" is after"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("expect[0].invariant:", "takes no \"prefixes\""));
+    CU_ASSERT_PTR_NOT_NULL(FIND("expect[1].route.via: must be a node name or null"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("expect[2].dns: give \"rcode\", \"addresses\" or both"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("expect[2].dns.query: no query event has the id 'q'"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("expect[3].route_changes.min: must not be negative (-1)"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("expect[4].route_changes: give \"count\", or"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("expect[5].flow:", "a dropped flow has no egress address"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("expect[5].flow.flow: no flow event has the id 'f'"));
+    /* the root zone takes changes anywhere: no error for timeline[2] */
+    for (size_t i = 0; i < diags.n; i++)
+        CU_ASSERT_PTR_NULL(strstr(diags.items[i].path, "timeline[2]"));
+    CU_ASSERT_EQUAL(diags.n_errors, 15);
+    scenario_free(s);
+}
+
 /* ---- dns ---- */
 
 static void test_dns_checks(void)
@@ -1124,6 +1170,7 @@ void suite_scenario_load(void)
         {"S2 D4 every event kind checks its fields", test_event_checks},
         {"expectations check their references and shapes", test_expect_checks},
         {"D1 D3 D5 zones and scripts are checked", test_dns_checks},
+        {"S2 P8 smaller checks of events and expectations", test_more_checks},
         {"S4 deep nesting is rejected without crashing", test_deep_nesting},
         {"S4 a huge string is rejected", test_huge_string},
         {"S4 missing, non-regular and oversized files are rejected", test_file_limits},
