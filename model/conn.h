@@ -8,7 +8,15 @@
  *
  * Time is an integer count of nanoseconds supplied by the caller; conn never reads a clock.
  * Ownership: a conn_change_t's arrays belong to the change; conn_change_clear frees them (a
- * change can be reused across calls). Every function leaves the state unchanged when it fails. */
+ * change can be reused across calls; every operation empties it first, and NULL is accepted
+ * where the caller does not want it). Every function leaves the state unchanged when it fails.
+ *
+ * Decisions where RULES leaves room (see conn.c for the reasoning):
+ * - A name is tracked (L3) while it has recorded addresses and dn_matcher_match() says it
+ *   matches the current domains; an address stays while at least one tracked name holds it (C5).
+ * - C3: a learned host route is absorbed by a Manual or Control route equal to or containing it,
+ *   unless that route is a /0.
+ * - L5: an address's last routed time is the latest `now` of a response that routed it. */
 #ifndef APPCSIM_CONN_H
 #define APPCSIM_CONN_H
 
@@ -54,7 +62,13 @@ void conn_free(conn_t *c);
 void conn_change_clear(conn_change_t *ch); /* frees the arrays and zeroes ch */
 
 /* C1-C6: installs a configuration at time now. Duplicates collapse (N5). Returns 1 when the
- * advertised set changed (out filled), 0 when not, -1 on out-of-memory. */
+ * advertised set changed (out filled), 0 when not, -1 on out-of-memory.
+ * connector false: everything learned and every orphan is forgotten and domains and control
+ * routes are ignored, so Adv = Manual (C1). store_routes off (C6): a prefix leaving Adv because
+ * a control route left, or because a learned address lost its last tracked name, becomes an
+ * orphan; a manual route that leaves is withdrawn; a host route merely absorbed by a new route
+ * is not an orphan; then every orphan host route equal to or inside a non-/0 Control or Manual
+ * route is dropped for good. */
 int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_change_t *out);
 
 /* L1-L5, C3: learns from one response produced at time now. Returns 1/0 as above, or -1 when
@@ -62,10 +76,13 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
 int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t now,
                           conn_change_t *out, errinfo_t *err);
 
-/* C6: the node restarts at time now. */
+/* C6: the node restarts at time now. store_routes on: everything is kept and every last routed
+ * time becomes now (L5). Off: Adv is kept, the learned host routes in it become orphans, and
+ * every tracked name and recorded address is forgotten. Adv never changes: returns 0 (or -1). */
 int conn_restart(conn_t *c, int64_t now, conn_change_t *out);
 
-/* L5: removes every address whose last routed time plus the TTL is <= now. */
+/* L5: removes every address whose last routed time plus the TTL is <= now from every name
+ * (names left empty are dropped). Orphans are never expired. */
 int conn_expire(conn_t *c, int64_t now, conn_change_t *out);
 /* L5: the earliest time at which conn_expire would remove something; INT64_MAX when never. */
 int64_t conn_next_expiry(const conn_t *c);
@@ -99,7 +116,10 @@ int conn_export(const conn_t *c, conn_state_t *out);
 void conn_state_clear(conn_state_t *s);
 /* Replaces the learned records and orphans with those of s under the current configuration
  * (records whose name the configuration no longer tracks are dropped; invalid names or
- * disallowed addresses fail with err). Returns 1/0 as above, -1 on error. */
+ * disallowed addresses fail with err). Returns 1/0 as above, -1 on error.
+ * Names are lower-cased (ASCII) before the N1 check; a record already due at now under L5 is
+ * dropped; an address's last routed time is the latest of its records; orphans (which must be
+ * canonical prefixes) are taken as given, except that a node that is no connector keeps none. */
 int conn_import(conn_t *c, const conn_state_t *s, int64_t now, conn_change_t *out,
                 errinfo_t *err);
 

@@ -36,7 +36,17 @@ uint64_t rng_next_u64(rng_t *r)
     return result;
 }
 
-/* The 128-bit product of a and b from 32-bit halves, so that no compiler extension is needed. */
+/* The 128-bit product of a and b: one instruction where the compiler has a 128-bit type,
+ * else from 32-bit halves (RNG_PORTABLE_MUL forces that form, to test it). */
+#if defined(__SIZEOF_INT128__) && !defined(RNG_PORTABLE_MUL)
+static inline void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
+{
+    __extension__ typedef unsigned __int128 u128;
+    u128 m = (u128)a * b;
+    *hi = (uint64_t)(m >> 64);
+    *lo = (uint64_t)m;
+}
+#else
 static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
 {
     uint64_t a_lo = a & 0xffffffffULL, a_hi = a >> 32;
@@ -49,6 +59,7 @@ static void mul_64x64(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo)
     *lo = (mid << 32) | (ll & 0xffffffffULL);
     *hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
 }
+#endif
 
 uint64_t rng_below(rng_t *r, uint64_t n)
 {

@@ -1,0 +1,422 @@
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* A heap entry, 16 bytes so that four siblings share a cache line or two. key packs the class
+ * (top bit), the sequence number and the slot of the callback (low SLOT_BITS bits): sequence
+ * numbers are unique, so comparing (time, key) is comparing (time, class, sequence), and the
+ * slot bits below never decide anything. Times in the heap are never negative (an event is
+ * never before the clock, which starts at 0), so they compare as unsigned. */
+typedef struct {
+    uint64_t time;
+    uint64_t key;
+} hent_t;
+
+#define KEY_CLASS_BIT 63
+#define SLOT_BITS 24
+#define MAX_SLOTS (1U << SLOT_BITS)
+#define MAX_SEQ ((1ULL << (KEY_CLASS_BIT - SLOT_BITS)) - 1)
+#define KEY_SLOT(k) ((uint32_t)((k) & (MAX_SLOTS - 1)))
+
+/* A callback slot. seq == 0: free (arg then links the free list). fn == NULL with seq != 0:
+ * cancelled, its heap entry not yet discarded. Otherwise pending. */
+typedef struct {
+    engine_fn fn;
+    void *ctx;
+    uint64_t arg;
+    uint64_t seq;
+} slot_t;
+
+#define NO_SLOT UINT32_MAX
+/* Compaction is worth its O(n) only when cancelled entries are both many and most of the heap. */
+#define COMPACT_MIN_DEAD 64
+
+struct engine {
+    sim_time_t now;
+    uint64_t next_seq;
+    uint64_t events_run;
+    engine_limits_t limits;
+    bool running;
+
+    hent_t *heap;
+    size_t heap_len, heap_cap;
+    size_t dead; /* cancelled entries still in the heap */
+
+    slot_t *slots;
+    uint32_t slots_len, slots_cap;
+    uint32_t free_slot;
+
+    bool misused;
+    errinfo_t misuse;
+};
+
+/* The heap's child selection is unpredictable; both forms let the compiler use flags and
+ * conditional moves instead of branches. ENGINE_PORTABLE_COMPARE forces the plain C form. */
+#if defined(__SIZEOF_INT128__) && !defined(ENGINE_PORTABLE_COMPARE)
+static inline bool hent_less(const hent_t *a, const hent_t *b)
+{
+    __extension__ typedef unsigned __int128 u128;
+    return (((u128)a->time << 64) | a->key) < (((u128)b->time << 64) | b->key);
+}
+#else
+static inline bool hent_less(const hent_t *a, const hent_t *b)
+{
+    return (a->time < b->time) | ((a->time == b->time) & (a->key < b->key));
+}
+#endif
+
+/* 4-ary heap, root at 0, children of i at 4i+1 .. 4i+4. */
+static void heap_sift_up(hent_t *h, size_t pos, hent_t x)
+{
+    while (pos > 0) {
+        size_t parent = (pos - 1) >> 2;
+        if (!hent_less(&x, &h[parent]))
+            break;
+        h[pos] = h[parent];
+        pos = parent;
+    }
+    h[pos] = x;
+}
+
+/* The smallest of the children c .. min(c + 4, n) - 1 (c < n). */
+static inline size_t heap_min_child(const hent_t *h, size_t n, size_t c)
+{
+    if (c + 4 <= n) {
+        size_t a = c + hent_less(&h[c + 1], &h[c]);
+        size_t b = c + 2 + hent_less(&h[c + 3], &h[c + 2]);
+        return hent_less(&h[b], &h[a]) ? b : a;
+    }
+    size_t best = c;
+    for (size_t i = c + 1; i < n; i++)
+        if (hent_less(&h[i], &h[best]))
+            best = i;
+    return best;
+}
+
+/* Places x into the hole at pos, moving smaller children up (n entries in h). */
+static void heap_sift_down(hent_t *h, size_t n, size_t pos, hent_t x)
+{
+    for (size_t c = 4 * pos + 1; c < n; c = 4 * pos + 1) {
+        size_t best = heap_min_child(h, n, c);
+        if (!hent_less(&h[best], &x))
+            break;
+        h[pos] = h[best];
+        pos = best;
+    }
+    h[pos] = x;
+}
+
+/* Replaces the root by x (n entries in h, x not among them). Bottom-up (Wegener): the hole
+ * goes down to a leaf along the smallest children without comparing against x, then x rises
+ * from there. x (the last entry of a pop) nearly always belongs near the bottom, so this saves
+ * a comparison per level. */
+static void heap_replace_root(hent_t *h, size_t n, hent_t x)
+{
+    size_t pos = 0;
+    for (size_t c = 1; c < n; c = 4 * pos + 1) {
+        size_t best = heap_min_child(h, n, c);
+        h[pos] = h[best];
+        pos = best;
+    }
+    heap_sift_up(h, pos, x);
+}
+
+static void heap_pop(engine_t *e)
+{
+    size_t n = --e->heap_len;
+    if (n > 0)
+        heap_replace_root(e->heap, n, e->heap[n]);
+}
+
+static void slot_release(engine_t *e, uint32_t i)
+{
+    slot_t *s = &e->slots[i];
+    s->fn = NULL;
+    s->ctx = NULL;
+    s->seq = 0;
+    s->arg = e->free_slot;
+    e->free_slot = i;
+}
+
+static void misuse(engine_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void misuse(engine_t *e, const char *fmt, ...)
+{
+    if (e->misused)
+        return;
+    e->misused = true;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->misuse.msg, sizeof e->misuse.msg, fmt, ap);
+    va_end(ap);
+}
+
+engine_t *engine_new(const engine_limits_t *limits)
+{
+    engine_limits_t l = {0, 0};
+    if (limits != NULL)
+        l = *limits;
+    if (l.max_time < 0)
+        return NULL;
+    if (l.max_events == 0)
+        l.max_events = ENGINE_DEFAULT_MAX_EVENTS;
+    if (l.max_time == 0)
+        l.max_time = ENGINE_DEFAULT_MAX_TIME;
+    engine_t *e = calloc(1, sizeof *e);
+    if (e == NULL)
+        return NULL;
+    e->limits = l;
+    e->next_seq = 1;
+    e->free_slot = NO_SLOT;
+    return e;
+}
+
+void engine_free(engine_t *e)
+{
+    if (e == NULL)
+        return;
+    free(e->heap);
+    free(e->slots);
+    free(e);
+}
+
+static bool grow_heap(engine_t *e)
+{
+    size_t cap = e->heap_cap ? e->heap_cap * 2 : 64;
+    hent_t *h = realloc(e->heap, cap * sizeof *h);
+    if (h == NULL)
+        return false;
+    e->heap = h;
+    e->heap_cap = cap;
+    return true;
+}
+
+static uint32_t slot_take(engine_t *e)
+{
+    if (e->free_slot != NO_SLOT) {
+        uint32_t i = e->free_slot;
+        e->free_slot = (uint32_t)e->slots[i].arg;
+        return i;
+    }
+    if (e->slots_len == e->slots_cap) {
+        if (e->slots_cap >= MAX_SLOTS)
+            return NO_SLOT;
+        uint32_t cap = e->slots_cap ? e->slots_cap * 2 : 64;
+        slot_t *s = realloc(e->slots, cap * sizeof *s);
+        if (s == NULL)
+            return NO_SLOT;
+        e->slots = s;
+        e->slots_cap = cap;
+    }
+    return e->slots_len++;
+}
+
+engine_timer_t engine_schedule(engine_t *e, sim_time_t at, int cls, engine_fn fn, void *ctx,
+                               uint64_t arg)
+{
+    if (at < e->now) {
+        char a[SIMTIME_BUF], n[SIMTIME_BUF];
+        misuse(e, "event scheduled in the past: at %s, but the clock is at %s",
+               simtime_format(at, a), simtime_format(e->now, n));
+        return ENGINE_TIMER_NONE;
+    }
+    if (cls != ENGINE_TIMELINE && cls != ENGINE_GENERATED) {
+        misuse(e, "event scheduled with unknown class %d", cls);
+        return ENGINE_TIMER_NONE;
+    }
+    if (fn == NULL) {
+        misuse(e, "event scheduled without a callback");
+        return ENGINE_TIMER_NONE;
+    }
+    if (e->next_seq > MAX_SEQ) {
+        misuse(e, "more than %llu events scheduled over the engine's life",
+               (unsigned long long)MAX_SEQ);
+        return ENGINE_TIMER_NONE;
+    }
+    if (e->heap_len == e->heap_cap && !grow_heap(e)) {
+        misuse(e, "out of memory scheduling an event");
+        return ENGINE_TIMER_NONE;
+    }
+    uint32_t i = slot_take(e);
+    if (i == NO_SLOT) {
+        misuse(e, "cannot schedule more than %u pending events (or out of memory)", MAX_SLOTS);
+        return ENGINE_TIMER_NONE;
+    }
+    uint64_t seq = e->next_seq++;
+    e->slots[i] = (slot_t){fn, ctx, arg, seq};
+    hent_t x = {(uint64_t)at, ((uint64_t)cls << KEY_CLASS_BIT) | (seq << SLOT_BITS) | i};
+    heap_sift_up(e->heap, e->heap_len++, x);
+    return (engine_timer_t){seq, i};
+}
+
+engine_timer_t engine_after(engine_t *e, sim_time_t delay, engine_fn fn, void *ctx, uint64_t arg)
+{
+    if (delay < 0 || delay > SIMTIME_MAX - e->now) {
+        char d[SIMTIME_BUF], n[SIMTIME_BUF];
+        misuse(e, "event scheduled with delay %s at %s: negative or past the end of time",
+               simtime_format(delay, d), simtime_format(e->now, n));
+        return ENGINE_TIMER_NONE;
+    }
+    return engine_schedule(e, e->now + delay, ENGINE_GENERATED, fn, ctx, arg);
+}
+
+/* Drops every cancelled entry and rebuilds the heap (Floyd). The order of what remains is the
+ * total order (time, class, sequence), so the rebuild cannot change which event runs next. */
+static void compact(engine_t *e)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < e->heap_len; i++) {
+        hent_t x = e->heap[i];
+        uint32_t s = KEY_SLOT(x.key);
+        if (e->slots[s].fn == NULL)
+            slot_release(e, s);
+        else
+            e->heap[n++] = x;
+    }
+    e->heap_len = n;
+    e->dead = 0;
+    if (n > 1)
+        for (size_t i = (n - 2) / 4 + 1; i-- > 0;)
+            heap_sift_down(e->heap, n, i, e->heap[i]);
+}
+
+bool engine_cancel(engine_t *e, engine_timer_t t)
+{
+    if (t.seq == 0 || t.slot >= e->slots_len)
+        return false;
+    slot_t *s = &e->slots[t.slot];
+    if (s->seq != t.seq || s->fn == NULL)
+        return false;
+    s->fn = NULL;
+    s->ctx = NULL;
+    e->dead++;
+    if (e->dead >= COMPACT_MIN_DEAD && e->dead * 2 > e->heap_len)
+        compact(e);
+    return true;
+}
+
+sim_time_t engine_now(const engine_t *e)
+{
+    return e->now;
+}
+
+size_t engine_pending(const engine_t *e)
+{
+    return e->heap_len - e->dead;
+}
+
+uint64_t engine_events_run(const engine_t *e)
+{
+    return e->events_run;
+}
+
+const char *engine_error(const engine_t *e)
+{
+    return e->misused ? e->misuse.msg : NULL;
+}
+
+/* Discards cancelled entries at the top; returns the top entry, or NULL when none is pending. */
+static const hent_t *top_pending(engine_t *e)
+{
+    while (e->heap_len > 0) {
+        uint32_t i = KEY_SLOT(e->heap[0].key);
+        if (e->slots[i].fn != NULL)
+            return &e->heap[0];
+        slot_release(e, i);
+        e->dead--;
+        heap_pop(e);
+    }
+    return NULL;
+}
+
+bool engine_next_time(engine_t *e, sim_time_t *at)
+{
+    const hent_t *top = top_pending(e);
+    if (top == NULL)
+        return false;
+    if (at != NULL)
+        *at = (sim_time_t)top->time;
+    return true;
+}
+
+/* Runs events with time <= until. Returns 0, or -1 with err set. */
+static int run_events(engine_t *e, sim_time_t until, errinfo_t *err)
+{
+    if (e->running) {
+        misuse(e, "engine run called from inside an event");
+        errinfo_set(err, "%s", e->misuse.msg);
+        return -1;
+    }
+    if (e->misused) {
+        errinfo_set(err, "%s", e->misuse.msg);
+        return -1;
+    }
+    e->running = true;
+    int rc = 0;
+    for (;;) {
+        const hent_t *top = top_pending(e);
+        if (top == NULL || (sim_time_t)top->time > until)
+            break;
+        sim_time_t at = (sim_time_t)top->time;
+        if (at > e->limits.max_time) {
+            char t[SIMTIME_BUF], n[SIMTIME_BUF], m[SIMTIME_BUF];
+            errinfo_set(err,
+                        "stopped at t=%s: the next event is at t=%s, after limits.max_time=%s: "
+                        "raise limits.max_time if this is intended",
+                        simtime_format(e->now, n), simtime_format(at, t),
+                        simtime_format(e->limits.max_time, m));
+            rc = -1;
+            break;
+        }
+        if (e->events_run >= e->limits.max_events) {
+            char n[SIMTIME_BUF];
+            errinfo_set(err,
+                        "stopped after %llu events at t=%s: raise limits.max_events if this is "
+                        "intended",
+                        (unsigned long long)e->events_run, simtime_format(e->now, n));
+            rc = -1;
+            break;
+        }
+        uint32_t i = KEY_SLOT(top->key);
+        slot_t s = e->slots[i];
+        slot_release(e, i);
+        heap_pop(e);
+        e->now = at;
+        e->events_run++;
+        s.fn(e, s.ctx, s.arg);
+        if (e->misused) {
+            errinfo_set(err, "%s", e->misuse.msg);
+            rc = -1;
+            break;
+        }
+    }
+    e->running = false;
+    return rc;
+}
+
+int engine_run_until(engine_t *e, sim_time_t t, errinfo_t *err)
+{
+    if (t < e->now && !e->running && !e->misused)
+        return 0;
+    sim_time_t until = t < e->limits.max_time ? t : e->limits.max_time;
+    if (run_events(e, until, err) != 0)
+        return -1;
+    if (t > e->limits.max_time) {
+        char a[SIMTIME_BUF], m[SIMTIME_BUF], n[SIMTIME_BUF];
+        errinfo_set(err,
+                    "stopped at t=%s: running until t=%s goes past limits.max_time=%s: raise "
+                    "limits.max_time if this is intended",
+                    simtime_format(e->now, n), simtime_format(t, a),
+                    simtime_format(e->limits.max_time, m));
+        return -1;
+    }
+    if (t > e->now)
+        e->now = t;
+    return 0;
+}
+
+int engine_run(engine_t *e, errinfo_t *err)
+{
+    return run_events(e, SIMTIME_MAX, err);
+}
