@@ -61,9 +61,8 @@ typedef struct {
     sim_time_t default_rtt;        /* T2, 0 */
     sim_time_t upstream_rtt;       /* T2, 0 */
     sim_time_t advertise_delay;    /* T2, 0 */
-    uint64_t max_events;           /* run limit, 10,000,000 */
-    bool max_time_on;              /* run limit, false */
-    sim_time_t max_time;           /* when on */
+    uint64_t max_events;           /* run limit, ENGINE_DEFAULT_MAX_EVENTS (50,000,000) */
+    sim_time_t max_time;           /* run limit, ENGINE_DEFAULT_MAX_TIME (30 days); > 0 */
 } scenario_settings_t;
 
 /* The defaults of every setting. */

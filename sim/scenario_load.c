@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "scenario_internal.h"
 #include "suggest.h"
 
@@ -35,7 +36,8 @@ scenario_settings_t scenario_settings_default(void)
     d.propagation_delay = 1300 * SIMTIME_MS;
     d.propagation_jitter = 250 * SIMTIME_MS;
     d.dns_timeout = 5 * SIMTIME_S;
-    d.max_events = 10000000;
+    d.max_events = ENGINE_DEFAULT_MAX_EVENTS;
+    d.max_time = ENGINE_DEFAULT_MAX_TIME;
     return d;
 }
 
@@ -102,8 +104,13 @@ static void load_settings(ld_t *ld, const jv_t *v)
             st->learned_route_ttl = 0;
     }
     const jv_t *mt = &f[SET_MAX_TIME];
-    if (mt->j != NULL && !json_is_null(mt->j))
-        st->max_time_on = ld_duration(ld, mt, &st->max_time);
+    if (mt->j != NULL) {
+        sim_time_t t = 0;
+        bool ok = ld_duration(ld, mt, &t);
+        positive(ld, mt, t, &ok);
+        if (ok)
+            st->max_time = t;
+    }
     const jv_t *me = &f[SET_MAX_EVENTS];
     if (me->j != NULL) {
         uint64_t n = 0;

@@ -251,8 +251,11 @@ static void load_event(ld_t *ld, scenario_event_t *ev, size_t index, const jv_t 
     ld_object(ld, obj, fs.keys, fs.n, fs.f, 0, NULL, NULL);
 
     const jv_t *at = need(ld, obj, &fs, "at");
-    if (at != NULL)
-        ld_duration(ld, at, &ev->at);
+    if (at != NULL && ld_duration(ld, at, &ev->at) && ev->at > ld->s->settings.max_time) {
+        char t[SIMTIME_BUF];
+        ld_err(ld, at, "runs after settings.max_time (%s), where the run stops",
+               simtime_format(ld->s->settings.max_time, t));
+    }
     const jv_t *node = get(&fs, "node");
     if (node != NULL && ld_required(ld, obj, node, "node"))
         ld_node_ref(ld, node, &ev->node);

@@ -125,7 +125,6 @@ static void test_full_example(void)
     CU_ASSERT_EQUAL(st->upstream_rtt, 5 * SIMTIME_MS);
     CU_ASSERT_EQUAL(st->advertise_delay, 150 * SIMTIME_MS);
     CU_ASSERT_EQUAL(st->max_events, 5000);
-    CU_ASSERT_TRUE(st->max_time_on);
     CU_ASSERT_EQUAL(st->max_time, 10 * SIMTIME_MIN);
 
     /* policy version 0 (inline), 1 (the file, named three ways), 2 (inline, empty) */
@@ -334,14 +333,14 @@ static void test_defaults(void)
     CU_ASSERT_EQUAL(s->seed, 1);
     scenario_settings_t d = scenario_settings_default();
     CU_ASSERT_TRUE(d.store_routes && !d.regional_routing && !d.in_region_failover &&
-                   !d.sticky_primary && d.use_with_exit_node && !d.learned_route_ttl_on &&
-                   !d.max_time_on);
+                   !d.sticky_primary && d.use_with_exit_node && !d.learned_route_ttl_on);
     CU_ASSERT_EQUAL(d.detection_delay, 15 * SIMTIME_S);
     CU_ASSERT_EQUAL(d.propagation_delay, 1300 * SIMTIME_MS);
     CU_ASSERT_EQUAL(d.propagation_jitter, 250 * SIMTIME_MS);
     CU_ASSERT_EQUAL(d.dns_timeout, 5 * SIMTIME_S);
     CU_ASSERT_EQUAL(d.default_rtt + d.upstream_rtt + d.advertise_delay, 0);
-    CU_ASSERT_EQUAL(d.max_events, 10000000);
+    CU_ASSERT_EQUAL(d.max_events, 50000000); /* the engine's own defaults */
+    CU_ASSERT_EQUAL(d.max_time, 30 * SIMTIME_DAY);
     const scenario_settings_t *g = &s->settings;
     CU_ASSERT_TRUE(g->store_routes == d.store_routes &&
                    g->regional_routing == d.regional_routing &&
@@ -349,7 +348,7 @@ static void test_defaults(void)
                    g->sticky_primary == d.sticky_primary &&
                    g->use_with_exit_node == d.use_with_exit_node &&
                    g->learned_route_ttl_on == d.learned_route_ttl_on &&
-                   g->max_time_on == d.max_time_on);
+                   g->max_time == d.max_time);
     CU_ASSERT_TRUE(g->detection_delay == d.detection_delay &&
                    g->propagation_delay == d.propagation_delay &&
                    g->propagation_jitter == d.propagation_jitter &&
@@ -723,6 +722,10 @@ static void test_bad_durations(void)
     EXPECT_ERROR("{\"nodes\": [{\"id\": 1, \"name\": \"a\"}], \"timeline\": "
                  "[{\"at\": \"-1s\", \"event\": \"up\", \"node\": \"a\"}]}",
                  "timeline[0].at:", "-1s");
+    EXPECT_ERROR("{\"settings\": {\"max_time\": \"1m\"}, \"nodes\": [{\"id\": 1, \"name\": "
+                 "\"a\"}], \"timeline\": [{\"at\": \"61s\", \"event\": \"up\", \"node\": \"a\"}]}",
+                 "timeline[0].at: runs after settings.max_time (60s)");
+    EXPECT_ERROR("{\"settings\": {\"max_time\": 0}}", "settings.max_time: must be more than 0");
 }
 
 /* ---- timeline ---- */
