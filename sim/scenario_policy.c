@@ -198,6 +198,37 @@ static void load_nodeattr(pol_t *pl, const jv_t *v)
 
 /* ---- autoApprovers and tagOwners ---- */
 
+/* Adds approvers (taking them over) to ra, keeping the list a set. */
+static bool merge_approvers(ld_t *ld, scenario_route_approver_t *ra, char **approvers, size_t n)
+{
+    char **merged = realloc(ra->approvers, (ra->n_approvers + n + 1) * sizeof *merged);
+    strmap_t *have = strmap_new();
+    bool ok = merged != NULL && have != NULL;
+    if (merged != NULL)
+        ra->approvers = merged;
+    for (size_t i = 0; ok && i < ra->n_approvers; i++)
+        ok = strmap_insert(have, ra->approvers[i], strlen(ra->approvers[i]), NULL) != NULL;
+    size_t i = 0;
+    for (; ok && i < n; i++) {
+        bool added = false;
+        if (strmap_insert(have, approvers[i], strlen(approvers[i]), &added) == NULL) {
+            ok = false;
+            break;
+        }
+        if (added)
+            ra->approvers[ra->n_approvers++] = approvers[i];
+        else
+            free(approvers[i]);
+    }
+    for (; i < n; i++) /* not taken after a failure */
+        free(approvers[i]);
+    free(approvers);
+    strmap_free(have);
+    if (!ok)
+        ld_oom(ld);
+    return ok;
+}
+
 static void load_route_approvers(pol_t *pl, const jv_t *v)
 {
     ld_t *ld = pl->ld;
@@ -205,8 +236,15 @@ static void load_route_approvers(pol_t *pl, const jv_t *v)
     if (!ld_is(ld, v, JSON_OBJECT, "an object of prefixes to approvers"))
         return;
     size_t n = json_object_size(v->j);
-    if ((p->route_approvers = ld_calloc(ld, n, sizeof *p->route_approvers)) == NULL)
+    strmap_t *seen = strmap_new();
+    if (seen == NULL) {
+        ld_oom(ld);
         return;
+    }
+    if ((p->route_approvers = ld_calloc(ld, n, sizeof *p->route_approvers)) == NULL) {
+        strmap_free(seen);
+        return;
+    }
     jv_iter_t it;
     jv_t m;
     jv_iter_init(&it, v);
@@ -223,34 +261,26 @@ static void load_route_approvers(pol_t *pl, const jv_t *v)
             ld_free_strings(approvers, n_approvers);
             continue;
         }
-        /* Two spellings of one prefix ("2001:db8::/32", "2001:0db8::/32") are one entry (N5). */
-        scenario_route_approver_t *ra = NULL;
-        for (size_t i = 0; i < p->n_route_approvers && ra == NULL; i++)
-            if (pfx_equal(&p->route_approvers[i].prefix, &prefix))
-                ra = &p->route_approvers[i];
-        if (ra == NULL) {
-            p->route_approvers[p->n_route_approvers++] =
-                (scenario_route_approver_t){prefix, approvers, n_approvers};
-            continue;
-        }
-        char **merged = realloc(ra->approvers, (ra->n_approvers + n_approvers) * sizeof *merged);
-        if (merged == NULL) {
+        /* Two spellings of one prefix ("2001:db8::/32", "2001:0db8::/32") are one entry (N5),
+         * found by canonical text. */
+        char text[PFX_TEXT_MAX];
+        size_t len = pfx_format(&prefix, text);
+        bool added = false;
+        uint64_t *slot = strmap_insert(seen, text, len, &added);
+        if (slot == NULL) {
             ld_free_strings(approvers, n_approvers);
             ld_oom(ld);
-            return;
+            break;
         }
-        ra->approvers = merged;
-        for (size_t i = 0; i < n_approvers; i++) {
-            bool dup = false;
-            for (size_t k = 0; k < ra->n_approvers && !dup; k++)
-                dup = strcmp(ra->approvers[k], approvers[i]) == 0;
-            if (dup)
-                free(approvers[i]);
-            else
-                ra->approvers[ra->n_approvers++] = approvers[i];
+        if (added) {
+            *slot = p->n_route_approvers;
+            p->route_approvers[p->n_route_approvers++] =
+                (scenario_route_approver_t){prefix, approvers, n_approvers};
+        } else if (!merge_approvers(ld, &p->route_approvers[*slot], approvers, n_approvers)) {
+            break;
         }
-        free(approvers);
     }
+    strmap_free(seen);
 }
 
 enum { AA_ROUTES, AA_EXIT_NODE, AA_COUNT };

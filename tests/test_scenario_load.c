@@ -610,12 +610,15 @@ static void test_policy_approvers_and_owners(void)
 {
     scenario_t *s = load_text(
         "{\"policy\": {\"autoApprovers\": {\"routes\": {\"2001:db8::/32\": [\"tag:a\"], "
-        "\"2001:0db8::/32\": [\"tag:b\", \"tag:a\"]}, \"exitNode\": [\"tag:e\", \"tag:e\"]},"
+        "\"2001:0db8::/32\": [\"tag:b\", \"tag:a\"], \"2001:db8::/48\": [], \"2001:0db8::/48\": []},"
+        " \"exitNode\": [\"tag:e\", \"tag:e\"]},"
         " \"tagOwners\": {\"tag:a\": [\"x@example.com\"]}}}");
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     const scenario_policy_t *p = &s->policies[0];
-    CU_ASSERT_EQUAL_FATAL(p->n_route_approvers, 1); /* one prefix, two spellings (N5) */
+    CU_ASSERT_EQUAL_FATAL(p->n_route_approvers, 2); /* two prefixes, two spellings each (N5) */
     CU_ASSERT_EQUAL(p->route_approvers[0].n_approvers, 2);
+    CU_ASSERT_STRING_EQUAL(p->route_approvers[0].approvers[1], "tag:b");
+    CU_ASSERT_EQUAL(p->route_approvers[1].n_approvers, 0);
     CU_ASSERT_EQUAL(p->n_exit_approvers, 1);
     CU_ASSERT_EQUAL(p->n_tag_owners, 1);
     scenario_free(s);
