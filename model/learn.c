@@ -25,6 +25,20 @@
 #define RR_FIXED_LEN 10 /* type, class, ttl, rdlength */
 #define NONE UINT32_MAX
 
+/* A name that starts at a wire offset a compression pointer can reach, decoded by ldns in
+ * the current message. Direct-mapped by offset: a collision just forgets the older start. */
+#define NAME_START_SLOTS 32
+#define NAME_BYTES_CAP 1024
+#define POINTER_REACH 0x4000 /* a pointer's 14 bits */
+
+typedef struct {
+    uint32_t gen;       /* the message it belongs to; stale when not the current one */
+    uint32_t index;     /* the interned name, NONE until interned */
+    uint16_t off;       /* the wire offset where the name starts */
+    uint16_t bytes_off; /* its uncompressed bytes in name_bytes, */
+    uint16_t bytes_len; /* 0 when they were not kept */
+} name_start_t;
+
 /* The working memory behind msg->scratch. */
 typedef struct {
     /* learn_parse: name text hash -> name index + 1, used once a message has many names. */
@@ -36,6 +50,11 @@ typedef struct {
     uint8_t last_wire[LDNS_MAX_DOMAINLEN + 1];
     size_t last_wire_len; /* 0: none in this message */
     uint32_t last_index;
+    /* Where names start in this message (see read_name), and the bytes of those names. */
+    name_start_t starts[NAME_START_SLOTS];
+    uint32_t gen; /* the current message's mark in starts[] */
+    uint8_t name_bytes[NAME_BYTES_CAP];
+    size_t name_bytes_len;
     /* learn_route, one entry per name. */
     uint8_t *how;
     uint32_t *stamp, *rev_start, *queue, *list_off, *list_len;
@@ -248,12 +267,77 @@ typedef struct {
     errinfo_t *err;
 } reader_t;
 
-/* Reads the name at r->pos (decompressing it) and advances past it. The name is handed to
- * the caller in *out (to free with ldns_rdf_deep_free), or freed at once when out is NULL. */
-static bool read_name(reader_t *r, const char *what, unsigned no, ldns_rdf **out)
+/* A name read from the message: its uncompressed wire bytes (valid until the next message),
+ * its interned index once known, and the known start it came from, to tell when interned. */
+typedef struct {
+    const uint8_t *data;
+    size_t size;
+    uint32_t index;       /* NONE until interned */
+    name_start_t *start;  /* NULL when the name's start is not remembered */
+    uint16_t start_off;
+} name_ref_t;
+
+static name_start_t *start_slot(learn_work_t *w, size_t off)
 {
-    ldns_rdf *dname = NULL;
+    return &w->starts[(off ^ off >> 5) & (NAME_START_SLOTS - 1)];
+}
+
+/* The known start at off (a compression pointer's target), or NULL. A start whose bytes were
+ * not kept and that was never interned cannot stand for its name: NULL as well. */
+static name_start_t *known_start(learn_work_t *w, size_t off)
+{
+    name_start_t *s = start_slot(w, off);
+    if (s->gen == w->gen && s->off == off && (s->index != NONE || s->bytes_len != 0))
+        return s;
+    return NULL;
+}
+
+/* Remembers that a name was decoded from off; keeps its bytes while the buffer has room. */
+static name_start_t *remember_start(learn_work_t *w, size_t off, const uint8_t *data,
+                                    size_t size)
+{
+    name_start_t *s = start_slot(w, off);
+    s->gen = w->gen;
+    s->off = (uint16_t)off;
+    s->index = NONE;
+    s->bytes_len = 0;
+    if (size <= sizeof w->name_bytes - w->name_bytes_len) {
+        memcpy(w->name_bytes + w->name_bytes_len, data, size);
+        s->bytes_off = (uint16_t)w->name_bytes_len;
+        s->bytes_len = (uint16_t)size;
+        w->name_bytes_len += size;
+    }
+    return s;
+}
+
+/* Reads the name at r->pos and advances past it. buf (LDNS_MAX_DOMAINLEN + 1 bytes) holds
+ * the name's bytes when they are not kept elsewhere.
+ *
+ * A name field that is a compression pointer to the start of a name already decoded in this
+ * message denotes that same name: ldns would follow the pointer and decode the same bytes with
+ * the same bounds, and one more pointer cannot reach its limit (LDNS_MAX_POINTERS, 65535),
+ * since a name that decoded never visits a pointer twice and pointers reach only the first
+ * 16 KiB of the message. Only that exact case is taken from memory; every other name,
+ * pointers into the middle of names and to any other offset included, goes through
+ * ldns_wire2dname and its checks. */
+static bool read_name(reader_t *r, learn_work_t *w, const char *what, unsigned no, uint8_t *buf,
+                      name_ref_t *ref)
+{
     size_t start = r->pos;
+    if (start < r->len && r->len - start >= 2 && r->wire[start] >= 0xC0) {
+        size_t target = (size_t)(r->wire[start] & 0x3F) << 8 | r->wire[start + 1];
+        name_start_t *s = known_start(w, target);
+        if (s != NULL) {
+            ref->index = s->index;
+            ref->data = w->name_bytes + s->bytes_off;
+            ref->size = s->bytes_len;
+            ref->start = s;
+            ref->start_off = s->off;
+            r->pos = start + 2;
+            return true;
+        }
+    }
+    ldns_rdf *dname = NULL;
     ldns_status st = ldns_wire2dname(&dname, r->wire, r->len, &r->pos);
     if (st != LDNS_STATUS_OK) {
         ldns_rdf_deep_free(dname);
@@ -261,18 +345,34 @@ static bool read_name(reader_t *r, const char *what, unsigned no, ldns_rdf **out
                     ldns_get_errorstr_by_id(st));
         return false;
     }
-    if (out != NULL)
-        *out = dname;
-    else
+    const uint8_t *data = ldns_rdf_data(dname);
+    size_t size = ldns_rdf_size(dname);
+    if (size > LDNS_MAX_DOMAINLEN + 1) { /* not what ldns gives; refuse rather than overrun */
         ldns_rdf_deep_free(dname);
+        errinfo_set(r->err, "%s %u: bad name at offset %zu: too long", what, no, start);
+        return false;
+    }
+    ref->index = NONE;
+    ref->size = size;
+    ref->start = NULL;
+    ref->start_off = 0;
+    if (start < POINTER_REACH) {
+        ref->start = remember_start(w, start, data, size);
+        ref->start_off = (uint16_t)start;
+    }
+    if (ref->start != NULL && ref->start->bytes_len != 0) {
+        ref->data = w->name_bytes + ref->start->bytes_off;
+    } else {
+        memcpy(buf, data, size);
+        ref->data = buf;
+    }
+    ldns_rdf_deep_free(dname);
     return true;
 }
 
 /* Converts a name to text (N2) and interns it; NONE on out-of-memory. */
-static uint32_t intern_name(learn_msg_t *msg, learn_work_t *w, const ldns_rdf *dname)
+static uint32_t intern_name(learn_msg_t *msg, learn_work_t *w, const uint8_t *data, size_t size)
 {
-    const uint8_t *data = ldns_rdf_data(dname);
-    size_t size = ldns_rdf_size(dname);
     if (size == w->last_wire_len && memcmp(data, w->last_wire, size) == 0)
         return w->last_index;
     char text[DN_WIRE_TEXT_MAX];
@@ -287,9 +387,24 @@ static uint32_t intern_name(learn_msg_t *msg, learn_work_t *w, const ldns_rdf *d
     return index;
 }
 
-static bool parse_question(reader_t *r, unsigned no)
+/* The index of a name read by read_name, interned on first use; NONE on out-of-memory. */
+static uint32_t intern_ref(learn_msg_t *msg, learn_work_t *w, name_ref_t *ref)
 {
-    if (!read_name(r, "question", no, NULL))
+    if (ref->index != NONE)
+        return ref->index;
+    ref->index = intern_name(msg, w, ref->data, ref->size);
+    name_start_t *s = ref->start;
+    /* The start may have been taken over by another name meanwhile. */
+    if (ref->index != NONE && s != NULL && s->gen == w->gen && s->off == ref->start_off)
+        s->index = ref->index;
+    return ref->index;
+}
+
+static bool parse_question(reader_t *r, learn_work_t *w, unsigned no)
+{
+    uint8_t buf[LDNS_MAX_DOMAINLEN + 1];
+    name_ref_t name;
+    if (!read_name(r, w, "question", no, buf, &name))
         return false;
     if (r->len - r->pos < 4) {
         errinfo_set(r->err, "question %u: type and class run past the end of the message", no);
@@ -306,20 +421,20 @@ static uint64_t read_u64(const uint8_t *p)
 
 /* An IN A or AAAA record (RDATA length already checked) or an IN CNAME record. */
 static bool keep_record(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigned no,
-                        const ldns_rdf *owner_name, uint16_t type, size_t rdata, size_t rdlen)
+                        name_ref_t *owner_name, uint16_t type, size_t rdata, size_t rdlen)
 {
-    uint32_t owner = intern_name(msg, w, owner_name);
+    uint32_t owner = intern_ref(msg, w, owner_name);
     if (owner == NONE) {
         errinfo_set(r->err, "answer record %u: out of memory", no);
         return false;
     }
     if (type == RR_TYPE_CNAME) {
         reader_t target_r = {r->wire, r->len, rdata, r->err};
-        ldns_rdf *target_name = NULL;
-        if (!read_name(&target_r, "answer record", no, &target_name))
+        uint8_t buf[LDNS_MAX_DOMAINLEN + 1];
+        name_ref_t target_name;
+        if (!read_name(&target_r, w, "answer record", no, buf, &target_name))
             return false;
-        uint32_t target = intern_name(msg, w, target_name);
-        ldns_rdf_deep_free(target_name);
+        uint32_t target = intern_ref(msg, w, &target_name);
         if (target_r.pos != rdata + rdlen) {
             errinfo_set(r->err,
                         "answer record %u: CNAME RDATA is %zu bytes but its name takes %zu", no,
@@ -358,14 +473,14 @@ static bool keep_record(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigned
 
 static bool parse_answer(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigned no)
 {
-    ldns_rdf *owner_name = NULL;
-    if (!read_name(r, "answer record", no, &owner_name))
+    uint8_t buf[LDNS_MAX_DOMAINLEN + 1];
+    name_ref_t owner_name;
+    if (!read_name(r, w, "answer record", no, buf, &owner_name))
         return false;
-    bool ok = false;
     if (r->len - r->pos < RR_FIXED_LEN) {
         errinfo_set(r->err, "answer record %u: the fixed fields run past the end of the message",
                     no);
-        goto done;
+        return false;
     }
     const uint8_t *p = r->wire + r->pos;
     uint16_t type = ldns_read_uint16(p), cls = ldns_read_uint16(p + 2);
@@ -375,25 +490,32 @@ static bool parse_answer(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigne
         errinfo_set(r->err,
                     "answer record %u: RDATA of %zu bytes runs past the end of the message", no,
                     rdlen);
-        goto done;
+        return false;
     }
     r->pos = rdata + rdlen;
-    if (cls != RR_CLASS_IN || (type != RR_TYPE_A && type != RR_TYPE_AAAA && type != RR_TYPE_CNAME)) {
-        ok = true; /* L1: only IN A, AAAA and CNAME count */
-        goto done;
-    }
+    if (cls != RR_CLASS_IN || (type != RR_TYPE_A && type != RR_TYPE_AAAA && type != RR_TYPE_CNAME))
+        return true; /* L1: only IN A, AAAA and CNAME count */
     if (type != RR_TYPE_CNAME) {
         size_t want = type == RR_TYPE_A ? 4 : 16;
         if (rdlen != want) {
             errinfo_set(r->err, "answer record %u: %s RDATA is %zu bytes, not %zu", no,
                         type == RR_TYPE_A ? "A" : "AAAA", rdlen, want);
-            goto done;
+            return false;
         }
     }
-    ok = keep_record(r, msg, w, no, owner_name, type, rdata, rdlen);
-done:
-    ldns_rdf_deep_free(owner_name);
-    return ok;
+    return keep_record(r, msg, w, no, &owner_name, type, rdata, rdlen);
+}
+
+/* Starts a new message: the known starts and kept name bytes of the last one are dropped. */
+static void work_new_message(learn_work_t *w)
+{
+    w->intern_live = false;
+    w->last_wire_len = 0;
+    w->name_bytes_len = 0;
+    if (++w->gen == 0) { /* wrapped: stale entries could look current */
+        memset(w->starts, 0, sizeof w->starts);
+        w->gen = 1;
+    }
 }
 
 bool learn_parse(const uint8_t *wire, size_t len, learn_msg_t *msg, errinfo_t *err)
@@ -409,13 +531,12 @@ bool learn_parse(const uint8_t *wire, size_t len, learn_msg_t *msg, errinfo_t *e
                     LDNS_HEADER_SIZE);
         return false;
     }
-    w->intern_live = false;
-    w->last_wire_len = 0;
+    work_new_message(w);
     unsigned qd = LDNS_QDCOUNT(wire), an = LDNS_ANCOUNT(wire);
     reader_t r = {wire, len, LDNS_HEADER_SIZE, err};
     bool ok = true;
     for (unsigned i = 1; ok && i <= qd; i++)
-        ok = parse_question(&r, i);
+        ok = parse_question(&r, w, i);
     for (unsigned i = 1; ok && i <= an; i++)
         ok = parse_answer(&r, msg, w, i);
     if (!ok)
