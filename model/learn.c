@@ -105,6 +105,24 @@ void learn_msg_free(learn_msg_t *msg)
     learn_msg_init(msg);
 }
 
+size_t learn_msg_memory(const learn_msg_t *msg)
+{
+    size_t m = msg->cap_names * sizeof *msg->names + msg->text_cap +
+               msg->cap_edges * sizeof *msg->edges + msg->cap_addrs * sizeof *msg->addrs;
+    const learn_work_t *w = msg->scratch;
+    if (w == NULL)
+        return m;
+    m += sizeof *w + w->intern_slots * sizeof *w->intern;
+    /* how, stamp, queue, list_off, list_len: cap_names each; rev_start: one more. */
+    if (w->cap_names > 0)
+        m += w->cap_names * (sizeof *w->how + 4 * sizeof(uint32_t)) +
+             (w->cap_names + 1) * sizeof *w->rev_start;
+    m += w->cap_edges * sizeof *w->rev_list + w->pool_cap * sizeof *w->pool;
+    m += w->cap_addr_flags * sizeof *w->addr_allowed + w->cap_recs * sizeof *w->recs;
+    m += w->pair_slots * sizeof *w->pairs;
+    return m;
+}
+
 static void msg_clear(learn_msg_t *msg)
 {
     msg->n_names = 0;
