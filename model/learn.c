@@ -168,26 +168,40 @@ typedef struct {
 #define MASK_LO(len) ((len) <= 64 ? 0 : ~0ULL << (128 - (len)))
 #define RANGE(fam, len, hi, lo) {fam, len, hi, lo, MASK_HI(len), MASK_LO(len)}
 
-/* The disallowed ranges in the layout of pfx.h (IPv4 in bits 63..32 of hi). No range has
- * length 0, so the shifts above stay in range. */
-static const range_t disallowed[] = {
-    RANGE(PFX_V4, 8, 0x0000000000000000ULL, 0),  /* 0.0.0.0/8, 0.0.0.0 included */
-    RANGE(PFX_V4, 8, 0x7f00000000000000ULL, 0),  /* 127.0.0.0/8 */
-    RANGE(PFX_V4, 16, 0xa9fe000000000000ULL, 0), /* 169.254.0.0/16 */
-    RANGE(PFX_V4, 4, 0xe000000000000000ULL, 0),  /* 224.0.0.0/4 */
-    RANGE(PFX_V4, 4, 0xf000000000000000ULL, 0),  /* 240.0.0.0/4 */
-    RANGE(PFX_V4, 10, 0x6440000000000000ULL, 0), /* 100.64.0.0/10 */
-    RANGE(PFX_V6, 128, 0, 0),                    /* :: */
-    RANGE(PFX_V6, 128, 0, 1),                    /* ::1 */
-    RANGE(PFX_V6, 96, 0, 0x0000ffff00000000ULL), /* ::ffff:0:0/96, never unmapped */
-    RANGE(PFX_V6, 10, 0xfe80000000000000ULL, 0), /* fe80::/10 */
-    RANGE(PFX_V6, 8, 0xff00000000000000ULL, 0),  /* ff00::/8 */
-    RANGE(PFX_V6, 48, 0xfd7a115ca1e00000ULL, 0), /* fd7a:115c:a1e0::/48 */
-};
+/* The disallowed ranges in the layout of pfx.h (IPv4 in bits 63..32 of hi), as
+ * X(family, len, hi, lo). No range has length 0, so the shifts above stay in range. */
+#define DISALLOWED_RANGES(X)                                                                    \
+    X(PFX_V4, 8, 0x0000000000000000ULL, 0)  /* 0.0.0.0/8, 0.0.0.0 included */                   \
+    X(PFX_V4, 8, 0x7f00000000000000ULL, 0)  /* 127.0.0.0/8 */                                   \
+    X(PFX_V4, 16, 0xa9fe000000000000ULL, 0) /* 169.254.0.0/16 */                                \
+    X(PFX_V4, 4, 0xe000000000000000ULL, 0)  /* 224.0.0.0/4 */                                   \
+    X(PFX_V4, 4, 0xf000000000000000ULL, 0)  /* 240.0.0.0/4 */                                   \
+    X(PFX_V4, 10, 0x6440000000000000ULL, 0) /* 100.64.0.0/10 */                                 \
+    X(PFX_V6, 128, 0, 0)                    /* :: */                                            \
+    X(PFX_V6, 128, 0, 1)                    /* ::1 */                                           \
+    X(PFX_V6, 96, 0, 0x0000ffff00000000ULL) /* ::ffff:0:0/96, never unmapped */                 \
+    X(PFX_V6, 10, 0xfe80000000000000ULL, 0) /* fe80::/10 */                                     \
+    X(PFX_V6, 8, 0xff00000000000000ULL, 0)  /* ff00::/8 */                                      \
+    X(PFX_V6, 48, 0xfd7a115ca1e00000ULL, 0) /* fd7a:115c:a1e0::/48 */
+
+#define AS_RANGE(fam, len, hi, lo) RANGE(fam, len, hi, lo),
+static const range_t disallowed[] = {DISALLOWED_RANGES(AS_RANGE)};
+
+/* Every range is at least 4 bits long, so the top 4 bits of whatever lies in it are those of
+ * its first address: the set of those nibbles per family rules most addresses out at once. */
+#define AS_AT_LEAST_4(fam, len, hi, lo) &&(len) >= 4
+_Static_assert(1 DISALLOWED_RANGES(AS_AT_LEAST_4), "a disallowed range shorter than 4 bits");
+#define AS_V4_NIBBLE(fam, len, hi, lo) | ((fam) == PFX_V4 ? 1u << ((uint64_t)(hi) >> 60) : 0u)
+#define AS_V6_NIBBLE(fam, len, hi, lo) | ((fam) == PFX_V6 ? 1u << ((uint64_t)(hi) >> 60) : 0u)
+static const unsigned v4_nibbles = 0u DISALLOWED_RANGES(AS_V4_NIBBLE);
+static const unsigned v6_nibbles = 0u DISALLOWED_RANGES(AS_V6_NIBBLE);
 
 /* True when bits of length len are equal to or inside a disallowed range. */
 static bool bits_disallowed(uint8_t family, unsigned len, uint64_t hi, uint64_t lo)
 {
+    unsigned nibbles = family == PFX_V4 ? v4_nibbles : family == PFX_V6 ? v6_nibbles : 0;
+    if (len < 4 || !(nibbles >> (hi >> 60) & 1))
+        return false; /* shorter than every range, or outside all of them */
     for (size_t i = 0; i < sizeof disallowed / sizeof disallowed[0]; i++) {
         const range_t *r = &disallowed[i];
         if (r->family == family && len >= r->len && (hi & r->hi_mask) == r->hi &&
@@ -328,33 +342,11 @@ static name_start_t *remember_start(learn_work_t *w, size_t off, const uint8_t *
     return s;
 }
 
-/* Reads the name at r->pos and advances past it. buf (LDNS_MAX_DOMAINLEN + 1 bytes) holds
- * the name's bytes when they are not kept elsewhere.
- *
- * A name field that is a compression pointer to the start of a name already decoded in this
- * message denotes that same name: ldns would follow the pointer and decode the same bytes with
- * the same bounds, and one more pointer cannot reach its limit (LDNS_MAX_POINTERS, 65535),
- * since a name that decoded never visits a pointer twice and pointers reach only the first
- * 16 KiB of the message. Only that exact case is taken from memory; every other name,
- * pointers into the middle of names and to any other offset included, goes through
- * ldns_wire2dname and its checks. */
-static bool read_name(reader_t *r, learn_work_t *w, const char *what, unsigned no, uint8_t *buf,
-                      name_ref_t *ref)
+/* read_name without the shortcut: ldns_wire2dname, its checks, and remembering the start. */
+static bool read_name_ldns(reader_t *r, learn_work_t *w, const char *what, unsigned no,
+                           uint8_t *buf, name_ref_t *ref)
 {
     size_t start = r->pos;
-    if (start < r->len && r->len - start >= 2 && r->wire[start] >= 0xC0) {
-        size_t target = (size_t)(r->wire[start] & 0x3F) << 8 | r->wire[start + 1];
-        name_start_t *s = known_start(w, target);
-        if (s != NULL) {
-            ref->index = s->index;
-            ref->data = w->name_bytes + s->bytes_off;
-            ref->size = s->bytes_len;
-            ref->start = s;
-            ref->start_off = s->off;
-            r->pos = start + 2;
-            return true;
-        }
-    }
     ldns_rdf *dname = NULL;
     ldns_status st = ldns_wire2dname(&dname, r->wire, r->len, &r->pos);
     if (st != LDNS_STATUS_OK) {
@@ -386,6 +378,36 @@ static bool read_name(reader_t *r, learn_work_t *w, const char *what, unsigned n
     }
     ldns_rdf_deep_free(dname);
     return true;
+}
+
+/* Reads the name at r->pos and advances past it. buf (LDNS_MAX_DOMAINLEN + 1 bytes) holds
+ * the name's bytes when they are not kept elsewhere.
+ *
+ * A name field that is a compression pointer to the start of a name already decoded in this
+ * message denotes that same name: ldns would follow the pointer and decode the same bytes with
+ * the same bounds, and one more pointer cannot reach its limit (LDNS_MAX_POINTERS, 65535),
+ * since a name that decoded never visits a pointer twice and pointers reach only the first
+ * 16 KiB of the message. Only that exact case is taken from memory; every other name,
+ * pointers into the middle of names and to any other offset included, goes through
+ * ldns_wire2dname and its checks. */
+static inline bool read_name(reader_t *r, learn_work_t *w, const char *what, unsigned no,
+                             uint8_t *buf, name_ref_t *ref)
+{
+    size_t start = r->pos;
+    if (start < r->len && r->len - start >= 2 && r->wire[start] >= 0xC0) {
+        size_t target = (size_t)(r->wire[start] & 0x3F) << 8 | r->wire[start + 1];
+        name_start_t *s = known_start(w, target);
+        if (s != NULL) {
+            ref->index = s->index;
+            ref->data = w->name_bytes + s->bytes_off;
+            ref->size = s->bytes_len;
+            ref->start = s;
+            ref->start_off = s->off;
+            r->pos = start + 2;
+            return true;
+        }
+    }
+    return read_name_ldns(r, w, what, no, buf, ref);
 }
 
 /* Converts a name to text (N2) and interns it; NONE on out-of-memory. */
@@ -633,8 +655,9 @@ static void sort_u32(uint32_t *v, size_t n)
 }
 
 /* Computes, once per owner, the sorted matching names in {o} and every name from which o is
- * reached over the CNAME edges (L2, L3). */
-static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation)
+ * reached over the CNAME edges (L2, L3). walk is false when the message has no edges (the
+ * reverse edges are then not built). */
+static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation, bool walk)
 {
     if (w->list_off[o] != NONE)
         return true;
@@ -649,7 +672,7 @@ static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation)
                 return false;
             w->pool[w->pool_len++] = x;
         }
-        for (uint32_t k = w->rev_start[x]; k < w->rev_start[x + 1]; k++) {
+        for (uint32_t k = walk ? w->rev_start[x] : 0; walk && k < w->rev_start[x + 1]; k++) {
             uint32_t y = w->rev_list[k];
             if (w->stamp[y] != generation) {
                 w->stamp[y] = generation;
@@ -666,6 +689,26 @@ static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation)
 static bool same_addr(const pfx_addr_t *a, const pfx_addr_t *b)
 {
     return a->family == b->family && a->bits.hi == b->bits.hi && a->bits.lo == b->bits.lo;
+}
+
+/* Up to this many allowed addresses are checked for repeats pairwise rather than hashed. */
+#define PAIRWISE_MAX 8
+
+/* True when no two allowed address records carry the same address, so that no (name,
+ * address) pair can come twice: every owner's list of names has no repeats. Checked pairwise
+ * for a few addresses; false (hash the pairs) for more. */
+static bool allowed_addrs_distinct(const learn_msg_t *msg, const learn_work_t *w)
+{
+    if (msg->n_addrs > PAIRWISE_MAX)
+        return false;
+    for (size_t k = 1; k < msg->n_addrs; k++) {
+        if (!w->addr_allowed[k])
+            continue;
+        for (size_t j = 0; j < k; j++)
+            if (w->addr_allowed[j] && same_addr(&msg->addrs[j].addr, &msg->addrs[k].addr))
+                return false;
+    }
+    return true;
 }
 
 static size_t pair_hash(uint32_t name, const pfx_addr_t *a)
@@ -702,7 +745,8 @@ long learn_route(learn_msg_t *msg, const dn_matcher_t *m, const learn_record_t *
     }
     if (!any)
         return 0; /* nothing in this message can be routed */
-    if (!build_reverse_edges(msg, w))
+    bool walk = msg->n_edges > 0;
+    if (walk && !build_reverse_edges(msg, w))
         return -1;
 
     /* Pass 1: the matching names of every owner that has an allowed address. */
@@ -716,7 +760,7 @@ long learn_route(learn_msg_t *msg, const dn_matcher_t *m, const learn_record_t *
         w->addr_allowed[k] = !learn_addr_disallowed(&a->addr);
         if (!w->addr_allowed[k])
             continue;
-        if (w->list_off[a->owner] == NONE && !collect_matching(w, a->owner, ++generation))
+        if (w->list_off[a->owner] == NONE && !collect_matching(w, a->owner, ++generation, walk))
             return -1;
         total += w->list_len[a->owner];
     }
@@ -727,6 +771,22 @@ long learn_route(learn_msg_t *msg, const dn_matcher_t *m, const learn_record_t *
     *out = w->recs;
 
     /* Pass 2: records in address order, then name order; each (name, address) pair once. */
+    if (allowed_addrs_distinct(msg, w)) {
+        size_t count = 0;
+        for (size_t k = 0; k < msg->n_addrs; k++) {
+            const learn_addr_t *a = &msg->addrs[k];
+            if (!w->addr_allowed[k])
+                continue;
+            const uint32_t *names = w->pool + w->list_off[a->owner];
+            for (uint32_t j = 0; j < w->list_len[a->owner]; j++) {
+                learn_record_t *r = &w->recs[count++];
+                r->name = names[j];
+                r->how = w->how[names[j]];
+                r->addr = a->addr;
+            }
+        }
+        return (long)count;
+    }
     size_t slots = 16;
     while (slots < 2 * total)
         slots *= 2;
