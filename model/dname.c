@@ -285,6 +285,7 @@ static bool lengths_has(const dn_lengths_t *set, size_t len)
 
 struct dn_matcher {
     dn_lengths_t exact_lens, wildcard_lens; /* lengths of keys with KEY_EXACT, KEY_WILDCARD_BASE */
+    size_t min_wildcard_len;                /* the shortest KEY_WILDCARD_BASE key; 0: none */
     dn_slot_t *slots;
     size_t n_slots; /* power of two, or 0 */
     size_t n_keys;
@@ -292,6 +293,17 @@ struct dn_matcher {
     char *arena;
     size_t arena_len, arena_cap;
 };
+
+static void note_key_length(dn_matcher_t *m, bool wildcard, size_t len)
+{
+    if (!wildcard) {
+        lengths_add(&m->exact_lens, len);
+        return;
+    }
+    lengths_add(&m->wildcard_lens, len);
+    if (m->min_wildcard_len == 0 || len < m->min_wildcard_len)
+        m->min_wildcard_len = len;
+}
 
 static uint64_t reverse_hash(const char *s, size_t n)
 {
@@ -372,7 +384,7 @@ int dn_matcher_add(dn_matcher_t *m, const dn_domain_t *d)
             if (slot->flags & flag)
                 return 0; /* N5: duplicates collapse */
             slot->flags |= flag;
-            lengths_add(d->wildcard ? &m->wildcard_lens : &m->exact_lens, n);
+            note_key_length(m, d->wildcard, n);
             m->n_domains++;
             return 1;
         }
@@ -397,7 +409,7 @@ int dn_matcher_add(dn_matcher_t *m, const dn_domain_t *d)
     slot->off = (uint32_t)m->arena_len;
     slot->len = (uint16_t)n;
     slot->flags = flag;
-    lengths_add(d->wildcard ? &m->wildcard_lens : &m->exact_lens, n);
+    note_key_length(m, d->wildcard, n);
     m->arena_len += n;
     m->n_keys++;
     m->n_domains++;
@@ -407,6 +419,11 @@ int dn_matcher_add(dn_matcher_t *m, const dn_domain_t *d)
 unsigned dn_matcher_match(const dn_matcher_t *m, const char *name, size_t n)
 {
     if (m->n_keys == 0 || n == 0 || n > DN_NAME_MAX)
+        return 0;
+    /* No key as long as the name, and every wildcard's base too long to lie strictly above
+     * it (a label and a dot at least): nothing can match, valid or not. */
+    if (!lengths_has(&m->exact_lens, n) &&
+        (m->min_wildcard_len == 0 || m->min_wildcard_len + 2 > n))
         return 0;
     const unsigned char *begin = (const unsigned char *)name, *p = begin + n;
     unsigned how = 0;
