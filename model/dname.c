@@ -3,8 +3,9 @@
  * The matcher keeps one open-addressing table keyed by domain text, each key carrying two flags:
  * "d is configured" and "*.d is configured". Keys are hashed with FNV-1a-64 run over the text
  * from its last byte to its first, so that a single right-to-left pass over a name yields the
- * hash of every label suffix in turn: matching a name costs one byte pass plus one probe per
- * label, and never allocates. */
+ * hash of every label suffix in turn: matching a name costs one byte pass plus at most one
+ * probe per label, and never allocates. The lengths of the keys are kept as bit sets, so only
+ * suffixes as long as some key are probed. */
 #include "dname.h"
 
 #include <stdio.h>

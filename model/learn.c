@@ -1,14 +1,18 @@
 /* learn: parsing a response for learning (L1) and routing its addresses (L2-L4).
  *
  * learn_parse walks the header, the question and the answer section with ldns's wire helpers;
- * ldns_wire2dname decompresses every name and bounds pointer chains. Kept names are converted
- * to text (N2) and interned, so that CNAME edges and address owners are small integers.
+ * ldns_wire2dname decompresses names and bounds pointer chains. A name field that is just a
+ * pointer to where an earlier name of the same message starts is that name again, and is taken
+ * from memory instead (see read_name): in a typical answer every owner is such a pointer. Kept
+ * names are converted to text (N2) and interned, so that CNAME edges and address owners are
+ * small integers.
  *
  * learn_route reverses the CNAME edges into a compact adjacency list and walks backwards from
  * each address owner with a visited mark, so fan-in and cycles terminate. The sorted list of
  * matching names reached from an owner is computed once per owner and reused by every address
- * record of that owner; a (name, address) set drops duplicate pairs. All working memory lives
- * in msg->scratch and is kept from call to call. */
+ * record of that owner; a (name, address) set drops duplicate pairs when an address comes in
+ * more than one record. All working memory lives in msg->scratch and is kept from call to
+ * call. */
 #include "learn.h"
 
 #include <stdlib.h>
