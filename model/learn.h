@@ -61,6 +61,8 @@ typedef struct {
 
 void learn_msg_init(learn_msg_t *msg);
 void learn_msg_free(learn_msg_t *msg);
+/* Bytes held by msg: its buffers and learn's working memory (0 for a message never used). */
+size_t learn_msg_memory(const learn_msg_t *msg);
 static inline const char *learn_name_text(const learn_msg_t *msg, uint32_t i)
 {
     return msg->text + msg->names[i].text_off;
