@@ -347,10 +347,50 @@ static name_start_t *remember_start(learn_work_t *w, size_t off, const uint8_t *
 }
 
 /* read_name without the shortcut: ldns_wire2dname, its checks, and remembering the start. */
+/* L1 "a bad compression pointer": RFC 1035 (4.1.4) lets a pointer name only a prior
+ * occurrence of a name. We hold every pointer of a name to that: its target must lie past the
+ * 12-byte header and strictly before the start of the run of labels that contains the pointer,
+ * so every jump goes further back than anything this name has read. That rejects pointers into
+ * the header, forward pointers and every loop at the first bad jump (ldns alone accepts the
+ * first two and follows a loop 65,535 times before giving up). This only checks jump targets;
+ * ldns_wire2dname still decodes the name and reports every other fault. Returns the offset of
+ * the bad pointer, or 0 when there is none. */
+static size_t bad_pointer_at(const uint8_t *wire, size_t len, size_t start)
+{
+    size_t pos = start, run_start = start;
+    while (pos < len) {
+        uint8_t b = wire[pos];
+        if (b == 0 || (b & 0xC0) == 0x40 || (b & 0xC0) == 0x80)
+            return 0; /* the end, or a label type ldns rejects itself */
+        if ((b & 0xC0) == 0) {
+            pos += 1u + b;
+            continue;
+        }
+        if (len - pos < 2)
+            return 0; /* cut short: ldns reports it */
+        size_t target = (size_t)(b & 0x3F) << 8 | wire[pos + 1];
+        if (target < LDNS_HEADER_SIZE || target >= run_start)
+            return pos;
+        pos = run_start = target;
+    }
+    return 0;
+}
+
 static bool read_name_ldns(reader_t *r, learn_work_t *w, const char *what, unsigned no,
                            uint8_t *buf, name_ref_t *ref)
 {
     size_t start = r->pos;
+    size_t bad = bad_pointer_at(r->wire, r->len, start);
+    if (bad != 0) {
+        size_t target = (size_t)(r->wire[bad] & 0x3F) << 8 | r->wire[bad + 1];
+        errinfo_set(r->err,
+                    "%s %u: bad name at offset %zu: the compression pointer at offset %zu "
+                    "points to %zu, %s",
+                    what, no, start, bad, target,
+                    target < LDNS_HEADER_SIZE ? "inside the header"
+                                              : "not to a prior name (RFC 1035 4.1.4)");
+        return false;
+    }
     ldns_rdf *dname = NULL;
     ldns_status st = ldns_wire2dname(&dname, r->wire, r->len, &r->pos);
     if (st != LDNS_STATUS_OK) {

@@ -1059,9 +1059,9 @@ static void write_owner_message(dns_raw_t *w, const void *owner2, size_t n2)
 static void test_l1_pointer_to_other_offsets(void)
 {
     dns_raw_t w;
-    /* To the question's type and to the header's question count: the byte there (0) reads
-     * as the root, as ldns decodes it. */
-    const char *const root[] = {"\xc0\x1b", "\xc0\x04"};
+    /* To the question's type: a prior offset whose byte (0) reads as the root, as ldns
+     * decodes it. */
+    const char *const root[] = {"\xc0\x1b"};
     for (size_t i = 0; i < sizeof root / sizeof root[0]; i++) {
         dns_raw_init(&w);
         write_owner_message(&w, root[i], 2);
@@ -1081,6 +1081,18 @@ static void test_l1_pointer_to_other_offsets(void)
         CU_ASSERT_EQUAL(w.len, 47 + 2 + 10 + 4);
         parsed_text(&w, parsed_a, sizeof parsed_a);
         CU_ASSERT_PTR_NOT_NULL(strstr(parsed_a, "malformed: answer record 2: bad name at offset 47"));
+        dns_raw_free(&w);
+    }
+    /* Into the header (the question count), and forward past itself: not a prior name
+     * (RFC 1035 4.1.4), so the message is malformed. */
+    const char *const not_prior[] = {"\xc0\x04", "\xc0\x3a"};
+    const char *const why[] = {"points to 4, inside the header", "points to 58, not to a prior"};
+    for (size_t i = 0; i < sizeof not_prior / sizeof not_prior[0]; i++) {
+        dns_raw_init(&w);
+        write_owner_message(&w, not_prior[i], 2);
+        parsed_text(&w, parsed_a, sizeof parsed_a);
+        CU_ASSERT_PTR_NOT_NULL(strstr(parsed_a, "malformed: answer record 2: bad name at offset 47"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(parsed_a, why[i]));
         dns_raw_free(&w);
     }
     /* A pointer cut short by the end of the message, right after a known name. */
@@ -1270,7 +1282,7 @@ void suite_learn(void)
         {"L1 L2 a huge message", test_l1_huge_message},
         {"L1 a pointer to a name read earlier is that name", test_l1_pointer_to_known_name},
         {"L1 a pointer into the middle of a name is its suffix", test_l1_pointer_into_a_name},
-        {"L1 pointers to other offsets are decoded or rejected by ldns",
+        {"L1 pointers to other offsets: prior ones decode, header and forward ones are malformed",
          test_l1_pointer_to_other_offsets},
         {"L1 names read in one message are not known in the next",
          test_l1_known_names_do_not_outlive_their_message},
