@@ -192,6 +192,24 @@ static bool zone_is_empty(const dns_zone_t *z)
     return z->deflt == NULL && z->nregions == 0;
 }
 
+/* Adds the view of a region to the zone (v passes to the zone on success). */
+static int zone_add_region(dns_zone_t *z, const char *region, dns_view_t *v)
+{
+    if (z->nregions == z->cap) {
+        size_t cap = z->cap ? 2 * z->cap : 4;
+        dns_region_view_t *r = realloc(z->regions, cap * sizeof *r);
+        if (r == NULL)
+            return -1;
+        z->regions = r;
+        z->cap = cap;
+    }
+    char *name = strdup(region);
+    if (name == NULL)
+        return -1;
+    z->regions[z->nregions++] = (dns_region_view_t){name, v};
+    return 0;
+}
+
 /* Finds or creates the zone and its view; *created_zone / *created_view say what was new. */
 static dns_view_t *view_get_or_create(dns_db_t *db, const ldns_rdf *origin, const char *view,
                                       bool *created_zone, bool *created_view)
@@ -220,27 +238,11 @@ static dns_view_t *view_get_or_create(dns_db_t *db, const ldns_rdf *origin, cons
     if (slot != NULL && *slot != NULL)
         return *slot;
     dns_view_t *v = view_new(z->origin);
-    if (v != NULL && slot == NULL) {
-        if (z->nregions == z->cap) {
-            size_t cap = z->cap ? 2 * z->cap : 4;
-            dns_region_view_t *r = realloc(z->regions, cap * sizeof *r);
-            if (r == NULL) {
-                view_free(v);
-                v = NULL;
-            } else {
-                z->regions = r;
-                z->cap = cap;
-            }
-        }
-        char *name = v != NULL ? strdup(view) : NULL;
-        if (name == NULL) {
-            view_free(v);
-            v = NULL;
-        } else {
-            z->regions[z->nregions++] = (dns_region_view_t){name, v};
-        }
-    } else if (v != NULL) {
+    if (v != NULL && slot != NULL) {
         *slot = v;
+    } else if (v != NULL && zone_add_region(z, view, v) != 0) {
+        view_free(v);
+        v = NULL;
     }
     if (v == NULL) {
         if (*created_zone)
