@@ -5,6 +5,7 @@
 #include <ldns/ldns.h>
 
 #include "ctrl.h"
+#include "thash.h"
 #include "support_world.h"
 #include "testutil.h"
 
@@ -352,6 +353,62 @@ static void test_p6_pinned_region(void)
     world_free(w);
 }
 
+static void test_p6_load_balancing(void)
+{
+    for (int failover = 0; failover < 2; failover++) {
+        world_settings_t s = world_settings_default();
+        s.regional_routing = true;
+        s.in_region_failover = failover == 1;
+        world_t *w = tw_world(&s, SEED);
+        errinfo_t e;
+        world_add_region(w, "eu", &e);
+        tw_spec_t n;
+        size_t r[3];
+        for (int i = 0; i < 3; i++) {
+            char name[8] = "rX";
+            name[1] = (char)('a' + i);
+            tw_spec(&n, 20 + (uint64_t)i, name, "router", "203.0.113.1");
+            n.n.created = TW_S(3 - i); /* rc is the oldest */
+            tw_spec_lat(&n, 0, TW_MS(5));
+            tw_spec_route(&n, "10.1.0.0/24");
+            r[i] = tw_add(w, &n);
+        }
+        size_t cl[8];
+        for (int i = 0; i < 8; i++) {
+            char name[8] = "cX";
+            name[1] = (char)('a' + i);
+            tw_spec(&n, 100 + (uint64_t)i, name, NULL, "198.51.100.9");
+            tw_spec_lat(&n, 0, TW_MS(20));
+            cl[i] = tw_add(w, &n);
+        }
+        tw_policy(w, NULL, 0, "10.0.0.0/8=tag:router", NULL);
+        tw_start(w);
+        pfx_addr_t a = tw_addr("10.1.0.5");
+        int used[3] = {0, 0, 0};
+        for (int i = 0; i < 8; i++) {
+            size_t want = r[2];
+            if (!failover) {
+                /* P6 T3: descending h(client id, node id), ties to the higher id */
+                uint64_t best = 0;
+                for (int k = 0; k < 3; k++) {
+                    uint64_t h = thash(100 + (uint64_t)i, 20 + (uint64_t)k);
+                    if (k == 0 || h >= best) { /* ids ascend with k: ties to the higher id */
+                        best = h;
+                        want = r[k];
+                    }
+                }
+            }
+            size_t got = world_route(w, cl[i], &a, NULL);
+            CU_ASSERT_EQUAL(got, want);
+            for (int k = 0; k < 3; k++)
+                used[k] += got == r[k];
+        }
+        if (!failover)
+            CU_ASSERT_TRUE((used[0] > 0) + (used[1] > 0) + (used[2] > 0) >= 2);
+        world_free(w);
+    }
+}
+
 static void test_p8_exit(void)
 {
     world_t *w = tw_world(NULL, SEED);
@@ -483,6 +540,8 @@ void suite_world_control(void)
         {"P6 regional routing: own region, next region, return, latency change",
          test_p6_regional},
         {"P6 pinned regions are kept", test_p6_pinned_region},
+        {"P6 T3 load balancing by h(client, node) inside a region; in_region_failover",
+         test_p6_load_balancing},
         {"P8 K4 exit routes: never elected, approval per family, down, egress",
          test_p8_exit},
         {"P2 S3 split DNS only for targeted clients; *.d covers d", test_p2_split_dns_targets},

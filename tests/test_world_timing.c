@@ -245,6 +245,27 @@ static void test_net_partition_times_out(void)
     world_free(w);
 }
 
+static void test_k1_timeout_boundary(void)
+{
+    /* Each leg is 20 ms plus 2.48 s of added delay: the reply arrives exactly dns_timeout
+     * after the query, which is too late (world.h); 1 ns less is in time. */
+    for (int late = 0; late < 2; late++) {
+        size_t conn, laptop;
+        world_t *w = basic(NULL, &conn, &laptop);
+        tw_start(w);
+        errinfo_t e;
+        world_net_rule_t rule = {laptop, conn, WORLD_NONE, 0, TW_MS(2480) - (late ? 0 : 1)};
+        world_ev_net(w, 0, SIMTIME_MAX, &rule, &e);
+        size_t q = world_ev_query(w, TW_S(1), laptop, "www.example.com", LDNS_RR_TYPE_A, NULL,
+                                  &e);
+        tw_run(w, TW_S(10));
+        const world_query_result_t *r = world_query_result(w, q);
+        CU_ASSERT_EQUAL(r->rcode, late ? LDNS_RCODE_SERVFAIL : LDNS_RCODE_NOERROR);
+        CU_ASSERT_EQUAL(r->at, late ? TW_S(6) : TW_S(6) - 2);
+        world_free(w);
+    }
+}
+
 static void test_net_region_delay(void)
 {
     size_t conn, laptop;
@@ -307,6 +328,7 @@ void suite_world_timing(void)
          test_p7_jitter_per_node},
         {"T2 K1 a partition drops requests until it ends (timeout)",
          test_net_partition_times_out},
+        {"K1 T2 a reply exactly at dns_timeout is too late", test_k1_timeout_boundary},
         {"T2 added latency towards a region; bad rules refused", test_net_region_delay},
         {"T2 loss draws from the sender's seeded stream", test_net_loss_is_seeded},
         CU_TEST_INFO_NULL,
