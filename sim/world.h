@@ -68,9 +68,10 @@
  * Trace records (JSON Lines, sim/trace.h; "node" is the acting or receiving node's name). Kinds:
  *   dns_query   id, name, type, path ("split", "local", "exit"), to [node names]
  *   dns_answer  id, name, rcode, first (first address or null), by (winning node or null)
- *   learn       name, rcode, records [[name, address]...] or malformed (reason)
- *   route_change cause, add [], remove []           (C4; cause response/config/restart/expiry/
- *                                                    connector)
+ *   learn       name, rcode, records [[name, address]...] or malformed (reason); written only
+ *               when the answer records something (L3) or is malformed (L1)
+ *   route_change cause, add [], remove []           (C4; cause response, config, restart,
+ *                                                    expiry (L5), connector (the switch))
  *   report      add [], remove [], full (bool)      (reaching control)
  *   approval    prefix, approved (bool), by         (autoApprovers, control route, event, none,
  *                                                    left, unapprove)
@@ -80,8 +81,9 @@
  *   flow        id, to, outcome, via, egress, reason
  *   node_down, node_up, ctrl_lost, ctrl_back, offline, online, restart, policy (version),
  *   egress_break, egress_mend, latency (region, rtt, now_region), exit_select (exit),
- *   advertise_connector (value), zone_change (origin, owner, type, ok), net (rule), warning,
- *   rejected (event, reason)
+ *   advertise_connector (value), zone_change (origin, view, owner, type, records), net and
+ *   net_end (rule, with or region, loss_ppm, add_delay), warning (reason: S5 limits), error
+ *   (an internal failure such as out of memory: the run stops), rejected (event, reason)
  * The trace's fingerprint is the run's fingerprint. */
 #ifndef APPCSIM_WORLD_H
 #define APPCSIM_WORLD_H
