@@ -183,6 +183,60 @@ static void test_c2_policy_reaches_connector_per_p7(void)
     world_free(w);
 }
 
+static void test_p4_set_changes_only_while_connected(void)
+{
+    world_settings_t s = world_settings_default();
+    s.advertise_delay = TW_MS(200);
+    size_t conn, laptop;
+    world_t *w = connector_world(&s, "0.0.0.0/0=tag:conn", NULL, &conn, &laptop);
+    tw_start(w);
+    errinfo_t e;
+    pfx_t p = tw_pfx("192.0.2.7/32");
+    pfx_addr_t a = tw_addr("192.0.2.7");
+    world_ev_ctrl_lost(w, TW_S(1), conn, &e);
+    world_ev_query(w, TW_S(2), laptop, "www.example.com", LDNS_RR_TYPE_A, NULL, &e);
+    world_ev_ctrl_back(w, TW_S(10), conn, &e);
+    tw_run(w, TW_S(9));
+    /* P4: the connector learned, but control keeps the last set it got */
+    CU_ASSERT_TRUE(tw_advertises(w, conn, "192.0.2.7/32"));
+    CU_ASSERT_FALSE(pfxset_contains(world_ctrl_set(w, conn), &p, NULL));
+    tw_run(w, TW_S(10) + TW_MS(200) - 1);
+    CU_ASSERT_TRUE(world_ctrl_online(w, conn));
+    CU_ASSERT_FALSE(pfxset_contains(world_ctrl_set(w, conn), &p, NULL));
+    /* back: the node reports its whole set after advertise_delay */
+    tw_run(w, TW_S(10) + TW_MS(200));
+    CU_ASSERT_TRUE(pfxset_contains(world_ctrl_set(w, conn), &p, NULL));
+    CU_ASSERT_TRUE(tw_has(w, "report", "conn", 0, "\"full\":true,\"add\":[\"192.0.2.7/32\"]"));
+    tw_run(w, reach(TW_S(10) + TW_MS(200), 2));
+    CU_ASSERT_EQUAL(world_route(w, laptop, &a, NULL), conn);
+    world_free(w);
+}
+
+static void test_p7_same_instant_together(void)
+{
+    world_t *w = tw_world(NULL, SEED);
+    tw_spec_t n;
+    tw_spec(&n, 12, "u1", "user", "203.0.113.2");
+    tw_spec_route(&n, "10.2.0.0/24");
+    tw_spec_route(&n, "10.3.0.0/24");
+    size_t u1 = tw_add(w, &n);
+    tw_spec(&n, 2, "laptop", NULL, "198.51.100.9");
+    tw_add(w, &n);
+    tw_policy(w, NULL, 0, NULL, NULL);
+    tw_start(w);
+    errinfo_t e;
+    pfx_t p3 = tw_pfx("10.3.0.0/24"), p2 = tw_pfx("10.2.0.0/24");
+    world_ev_approve(w, TW_S(1), u1, &p3, &e);
+    world_ev_approve(w, TW_S(1), u1, &p2, &e);
+    tw_run(w, TW_S(5));
+    /* P7: both changes of the instant arrive in one delivery, in order (C7 after sorting) */
+    CU_ASSERT_EQUAL(tw_count(w, "netmap", "laptop"), 2);
+    CU_ASSERT_TRUE(tw_has(w, "netmap", "laptop", 1,
+                          "\"routes\":[[\"10.2.0.0/24\",\"u1\"],[\"10.3.0.0/24\",\"u1\"]]"));
+    CU_ASSERT_EQUAL(tw_time(w, "netmap", "laptop", 1), reach(TW_S(1), 2));
+    world_free(w);
+}
+
 static void test_p3_oldest_takes_back(void)
 {
     size_t r1, r2, laptop;
@@ -532,6 +586,10 @@ void suite_world_control(void)
          test_c2_control_routes_approved},
         {"C2 P7 a policy change reaches the connector per P7 and applies then",
          test_c2_policy_reaches_connector_per_p7},
+        {"P4 a node's set changes at control only while connected; full report when back",
+         test_p4_set_changes_only_while_connected},
+        {"P7 changes made at one instant arrive together, in order",
+         test_p7_same_instant_together},
         {"P3 the oldest eligible node takes P back", test_p3_oldest_takes_back},
         {"P3 sticky_primary keeps the serving node", test_p3_sticky},
         {"P5 P8 no fallback to a broader prefix or the exit node", test_p5_no_fallback},
