@@ -143,6 +143,14 @@ typedef struct {
 /* ---- Nodes ---- */
 
 typedef struct {
+    /* Hot in deliveries and flows: kept together in the first cache line. */
+    nm_delivery_t *open_delivery;
+    uint64_t epoch; /* control session number; messages of older sessions are dropped */
+    size_t rk;      /* see "client side" below */
+    bool session_up;
+    bool down, egress_broken;
+    bool accept_routes, accept_dns;
+
     /* S1 */
     uint64_t id;
     char *name;
@@ -154,16 +162,13 @@ typedef struct {
     int region;      /* P6, -1: none */
     bool has_e4, has_e6;
     pfx_addr_t e4, e6;
-    bool accept_routes, accept_dns, advertise_connector, offers_exit, cache_on;
+    bool advertise_connector, offers_exit, cache_on;
     pfx_t *manual; /* manual routes, plus 0.0.0.0/0 and ::/0 when offering exit */
     size_t n_manual;
     size_t exit_node; /* selected exit node or WORLD_NONE */
     uint32_t exit_slot; /* this node's index among exit-offering nodes, or W_NONE32 */
 
     /* data plane */
-    bool down, egress_broken;
-    bool session_up;
-    uint64_t epoch; /* control session number; messages of older sessions are dropped */
     rng_t rng;
     dns_cache_t *cache;
 
@@ -179,12 +184,10 @@ typedef struct {
 
     /* client side: the netmap as delivered. Without regional routing every client holds the
      * same table at some point of the route log: the first rk entries applied. With regional
-     * routing each client holds its own table. */
-    size_t rk;
+     * routing each client holds its own table. (rk is at the top.) */
     pfxset_t *routes; /* regional routing: prefix -> node, when accept_routes */
     wsdns_t *sdns;
     uint8_t *exit_view; /* per exit slot: bits as nm_exit_t */
-    nm_delivery_t *open_delivery;
 
     /* control's state of the node */
     pfxset_t *c_set;      /* last reported advertised set (P4) */
