@@ -237,6 +237,12 @@ void connector_resolve(world_t *w, uint32_t node, const char *qname, uint16_t qt
     if (n->cache_on && (n->cache || (n->cache = dns_cache_new()))) {
         rc = dns_cache_resolve(n->cache, w->db, qname, qtype, id, region, engine_now(w->eng),
                                out, &err);
+        /* Expired entries are never served, but they stay until met: dropping them when the
+         * cache has doubled keeps a long run's memory bounded at amortised O(1) cost. */
+        if (dns_cache_count(n->cache) >= n->cache_purge_at) {
+            dns_cache_purge(n->cache, engine_now(w->eng));
+            n->cache_purge_at = 2 * dns_cache_count(n->cache) + 64;
+        }
     } else if (wmemo_get(w->memo, n->region, qtype, qname, id, out)) {
         rc = 0;
     } else {

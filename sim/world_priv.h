@@ -171,6 +171,7 @@ typedef struct {
     /* data plane */
     rng_t rng;
     dns_cache_t *cache;
+    size_t cache_purge_at; /* purge expired entries when the cache grows past this */
 
     /* connector side */
     conn_t *conn;            /* NULL until the node has something to advertise */
