@@ -133,6 +133,13 @@ static void test_c6_restart_store_routes(void)
         /* C6: a restart keeps Adv either way */
         CU_ASSERT_TRUE(tw_advertises(w, conn, "192.0.2.7/32"));
         CU_ASSERT_EQUAL(tw_count(w, "offline", "conn"), 0);
+        /* C6: the node reconnects: its whole set goes to control, a whole netmap comes back */
+        CU_ASSERT_TRUE(tw_has(w, "report", "conn", 1, "\"full\":true"));
+        sim_time_t back = ctrl_propagation_at(TW_S(2), 7, 1, s.propagation_delay,
+                                              s.propagation_jitter);
+        tw_run(w, back);
+        CU_ASSERT_TRUE(tw_has(w, "netmap", "conn", 1, "\"full\":true"));
+        CU_ASSERT_EQUAL(tw_time(w, "netmap", "conn", 1), back);
         tw_run(w, TW_S(10));
         /* with store_routes off the forgotten name's route is an orphan, never withdrawn */
         CU_ASSERT_EQUAL(tw_advertises(w, conn, "192.0.2.7/32"), !store);

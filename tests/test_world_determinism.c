@@ -299,6 +299,29 @@ static void test_limits_stop_the_run(void)
     world_free(w);
 }
 
+static void test_s5_route_warning(void)
+{
+    world_t *w = tw_world(NULL, 1);
+    world_node_t n = world_node_default(1, "big");
+    size_t count = 10001;
+    pfx_t *routes = malloc(count * sizeof *routes);
+    for (size_t i = 0; i < count; i++) {
+        pfx_addr_t a = pfx_addr_v4(0x0a000000u + (uint32_t)i);
+        routes[i] = pfx_host(&a);
+    }
+    n.routes = routes;
+    n.n_routes = count;
+    errinfo_t e;
+    CU_ASSERT_NOT_EQUAL(world_add_node(w, &n, &e), WORLD_NONE);
+    free(routes);
+    tw_start(w);
+    /* S5: a warning in the results, once for the node and once for the tailnet */
+    CU_ASSERT_EQUAL(tw_count(w, "warning", "big"), 1);
+    CU_ASSERT_EQUAL(tw_count(w, "warning", NULL), 2);
+    CU_ASSERT_EQUAL(pfxset_count(world_ctrl_set(w, 0)), count);
+    world_free(w);
+}
+
 void suite_world_determinism(void);
 void suite_world_determinism(void)
 {
@@ -311,6 +334,7 @@ void suite_world_determinism(void)
         {"S2 S4 bad events are refused; events that do not apply are rejected records",
          test_bad_events},
         {"T1 run limits stop the run with a message", test_limits_stop_the_run},
+        {"S5 more than 10000 advertised routes is a warning", test_s5_route_warning},
         CU_TEST_INFO_NULL,
     };
     TEST_SUITE("world_determinism", tests);
