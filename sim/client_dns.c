@@ -44,6 +44,29 @@ static void trace_type(trace_t *t, uint16_t qtype)
     }
 }
 
+/* Every event of a query that touches its slots is counted while scheduled; once the client
+ * has its answer and none is left, the slots go (a long run holds millions of queries). */
+static bool scheduled(world_t *w, wquery_t *q, engine_timer_t t, const char *what)
+{
+    if (!engine_timer_is_set(t)) {
+        w_fail(w, what);
+        return false;
+    }
+    q->n_pending++;
+    return true;
+}
+
+static void release_if_idle(world_t *w, size_t qi)
+{
+    wquery_t *q = &w->queries[qi];
+    if (!q->res.done || q->n_pending > 0 || !q->slots)
+        return;
+    for (uint32_t i = 0; i < q->n_slots; i++)
+        free(q->slots[i].wire);
+    free(q->slots);
+    q->slots = NULL;
+}
+
 static void free_wires(wquery_t *q)
 {
     for (uint32_t i = 0; i < q->n_slots; i++) {
@@ -107,15 +130,22 @@ static void slot_failed(world_t *w, size_t qi, uint32_t slot, bool refused)
         finish_failed(w, qi);
 }
 
+static void decide(world_t *w, size_t qi)
+{
+    wquery_t *q = &w->queries[qi];
+    if (q->res.done || q->prov == W_NONE32)
+        return;
+    const wslot_t *s = &q->slots[q->prov];
+    finish(w, qi, s->rcode, s->node, s->wire, s->len);
+}
+
 static void decide_cb(engine_t *e, void *ctx, uint64_t arg)
 {
     (void)e;
     world_t *w = ctx;
-    wquery_t *q = &w->queries[arg];
-    if (q->res.done || q->prov == W_NONE32)
-        return;
-    const wslot_t *s = &q->slots[q->prov];
-    finish(w, (size_t)arg, s->rcode, s->node, s->wire, s->len);
+    w->queries[arg].n_pending--;
+    decide(w, (size_t)arg);
+    release_if_idle(w, (size_t)arg);
 }
 
 static bool is_answer(const wquery_t *q, int rcode)
@@ -128,12 +158,22 @@ static bool is_answer(const wquery_t *q, int rcode)
     return rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN;
 }
 
+static void reply(world_t *w, size_t qi, uint32_t slot);
+
 static void reply_cb(engine_t *e, void *ctx, uint64_t arg)
 {
     (void)e;
     world_t *w = ctx;
     size_t qi = (size_t)(arg >> SLOT_BITS);
     uint32_t slot = (uint32_t)(arg & SLOT_MASK);
+    wquery_t *q = &w->queries[qi];
+    q->n_pending--;
+    reply(w, qi, slot);
+    release_if_idle(w, qi);
+}
+
+static void reply(world_t *w, size_t qi, uint32_t slot)
+{
     wquery_t *q = &w->queries[qi];
     wslot_t *s = &q->slots[slot];
     if (q->res.done || w->nodes[q->client].down) {
@@ -150,8 +190,8 @@ static void reply_cb(engine_t *e, void *ctx, uint64_t arg)
     if (q->prov == W_NONE32) {
         q->prov = slot;
         q->prov_at = now;
-        if (!engine_timer_is_set(engine_after(w->eng, 0, decide_cb, w, qi)))
-            w_fail(w, "cannot schedule a DNS decision");
+        scheduled(w, q, engine_after(w->eng, 0, decide_cb, w, qi),
+                  "cannot schedule a DNS decision");
         return;
     }
     wslot_t *p = &q->slots[q->prov];
@@ -184,15 +224,18 @@ static void lookup(world_t *w, size_t qi, uint32_t slot)
     s->len = ans.len;
     s->rcode = ans.rcode;
     sim_time_t at = engine_now(w->eng) + net_leg(w, q->client, server) + extra;
-    if (!engine_timer_is_set(
-            engine_schedule(w->eng, at, ENGINE_GENERATED, reply_cb, w, arg_of(qi, slot))))
-        w_fail(w, "cannot schedule a DNS reply");
+    scheduled(w, q, engine_schedule(w->eng, at, ENGINE_GENERATED, reply_cb, w, arg_of(qi, slot)),
+              "cannot schedule a DNS reply");
 }
 
 static void lookup_cb(engine_t *e, void *ctx, uint64_t arg)
 {
     (void)e;
-    lookup(ctx, (size_t)(arg >> SLOT_BITS), (uint32_t)(arg & SLOT_MASK));
+    world_t *w = ctx;
+    size_t qi = (size_t)(arg >> SLOT_BITS);
+    w->queries[qi].n_pending--;
+    lookup(w, qi, (uint32_t)(arg & SLOT_MASK));
+    release_if_idle(w, qi);
 }
 
 static void arrive_cb(engine_t *e, void *ctx, uint64_t arg)
@@ -202,17 +245,17 @@ static void arrive_cb(engine_t *e, void *ctx, uint64_t arg)
     size_t qi = (size_t)(arg >> SLOT_BITS);
     uint32_t slot = (uint32_t)(arg & SLOT_MASK);
     wquery_t *q = &w->queries[qi];
+    q->n_pending--;
     if (w->nodes[q->slots[slot].node].down) {
         if (!q->res.done)
             slot_failed(w, qi, slot, false); /* K1: a down connector is a failure */
-        return;
-    }
-    if (w->set.upstream_rtt == 0) {
+    } else if (w->set.upstream_rtt == 0) {
         lookup(w, qi, slot);
-        return;
+    } else {
+        scheduled(w, q, engine_after(w->eng, w->set.upstream_rtt, lookup_cb, w, arg),
+                  "cannot schedule a DNS lookup");
     }
-    if (!engine_timer_is_set(engine_after(w->eng, w->set.upstream_rtt, lookup_cb, w, arg)))
-        w_fail(w, "cannot schedule a DNS lookup");
+    release_if_idle(w, qi);
 }
 
 static void timeout_cb(engine_t *e, void *ctx, uint64_t arg)
@@ -224,7 +267,8 @@ static void timeout_cb(engine_t *e, void *ctx, uint64_t arg)
     if (q->res.done)
         return;
     if (q->prov != W_NONE32) {
-        decide_cb(e, ctx, arg);
+        decide(w, (size_t)arg);
+        release_if_idle(w, (size_t)arg);
         return;
     }
     /* K1: every slot still open timed out; a timeout is not REFUSED. */
@@ -234,6 +278,7 @@ static void timeout_cb(engine_t *e, void *ctx, uint64_t arg)
             q->n_fail++;
         }
     finish_failed(w, (size_t)arg);
+    release_if_idle(w, (size_t)arg);
 }
 
 static void local_cb(engine_t *e, void *ctx, uint64_t arg)
@@ -292,10 +337,10 @@ static void send_requests(world_t *w, size_t qi)
         if (!net_pass(w, q->client, server, &extra))
             continue; /* lost on the way: a timeout */
         sim_time_t at = now + net_leg(w, q->client, server) + extra;
-        if (!engine_timer_is_set(
-                engine_schedule(w->eng, at, ENGINE_GENERATED, arrive_cb, w, arg_of(qi, i))))
-            w_fail(w, "cannot schedule a DNS request");
+        scheduled(w, q, engine_schedule(w->eng, at, ENGINE_GENERATED, arrive_cb, w, arg_of(qi, i)),
+                  "cannot schedule a DNS request");
     }
+    release_if_idle(w, qi);
 }
 
 static int add_slot(wquery_t *q, uint32_t node, size_t cap)

@@ -30,7 +30,8 @@ bool net_pass(world_t *w, uint32_t from, uint32_t to, sim_time_t *extra)
             continue;
         if (n->rule.loss_ppm >= 1000000u)
             pass = false;
-        else if (n->rule.loss_ppm > 0 && rng_below(&w->nodes[from].rng, 1000000u) < n->rule.loss_ppm)
+        else if (n->rule.loss_ppm > 0 &&
+                 rng_below(&w->nodes[from].rng, 1000000u) < n->rule.loss_ppm)
             pass = false;
         if (*extra <= SIMTIME_MAX - n->rule.add_delay)
             *extra += n->rule.add_delay;

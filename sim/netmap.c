@@ -139,8 +139,15 @@ nm_delivery_t *netmap_open(world_t *w, uint32_t node)
 
 int netmap_attach(nm_delivery_t *d, nm_batch_t *b)
 {
-    if (w_grow((void **)&d->batches, &d->cap_batches, d->n_batches + 1, sizeof *d->batches) < 0)
-        return -1;
+    /* Most deliveries carry one batch: grow from one slot, not from w_grow's eight. */
+    if (d->n_batches == d->cap_batches) {
+        size_t cap = d->cap_batches ? 2 * d->cap_batches : 1;
+        nm_batch_t **p = realloc(d->batches, cap * sizeof *p);
+        if (!p)
+            return -1;
+        d->batches = p;
+        d->cap_batches = cap;
+    }
     b->refs++;
     d->batches[d->n_batches++] = b;
     return 0;

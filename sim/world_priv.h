@@ -239,7 +239,6 @@ typedef struct {
     uint32_t node;
     uint8_t state;
     bool refused;
-    bool replied; /* its reply reached the client (or its failure was known) */
     int rcode;
     uint8_t *wire;
     size_t len;
@@ -252,7 +251,8 @@ typedef struct {
     char *name;
     char *id;
     wslot_t *slots;
-    uint32_t n_slots, n_open; /* n_open: slots whose reply or failure is still to come */
+    uint32_t n_slots;
+    uint32_t n_pending; /* events of this query still scheduled (its slots are freed after) */
     uint32_t n_fail, n_refused;
     uint32_t prov;         /* provisional winner slot at prov_at, W_NONE32 */
     sim_time_t prov_at;
