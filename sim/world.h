@@ -31,6 +31,14 @@
  *     queries for app names go to the connectors listed, itself included (a network leg to its
  *     own region). Only answers produced for a query received over the tailnet (as a connector
  *     or as an exit node's resolver) are learned from (L1).
+ *   - accept_dns off: every name goes to the node's own resolver, even with an exit node
+ *     selected (exit-node DNS, K2, is part of the tailnet DNS the node then ignores).
+ *   - An app whose connectors are all gone keeps its split-DNS entry, listing nobody (P2 read
+ *     literally): a query under it has no connector to ask and gets SERVFAIL at once (K1).
+ *   - A query or flow from a node that is down fails at once (SERVFAIL; "source down").
+ *   - Events that do not apply (down of a down node, up of an up one, ctrl_back while down or
+ *     connected, ctrl_lost while disconnected, restart while down, a zone change the data
+ *     rejects) change nothing and are `rejected` records.
  *   - A flow to a name queries type A.
  *   - A query or flow of the timeline at t starts at a zero-delay event of its own, so it sees
  *     everything that arrived at t (T1 runs timeline events first; a netmap delivered at t is
