@@ -14,10 +14,15 @@
  * - C6, store_routes off: on a configuration change a prefix leaving Adv because a control
  *   route left, or because a learned address lost its last holder, becomes an orphan; a manual
  *   route that leaves is withdrawn; a host route that only becomes absorbed is not an orphan.
- *   Then every orphan host route equal to or inside a current non-/0 Control or Manual route is
- *   dropped for good. A restart turns the learned host routes in Adv into orphans and forgets
- *   every name and address. With store_routes on no orphans are ever created, and a restart only
- *   resets every address's last routed time to the restart (L5).
+ *   A restart turns the learned host routes in Adv into orphans and forgets every name and
+ *   address. With store_routes on no orphans are ever created, and a restart only resets every
+ *   address's last routed time to the restart (L5).
+ * - C6, either setting: the orphans a connector has (with store_routes on, only from
+ *   conn_import) stay across every configuration change; the one exception is that an orphan
+ *   host route equal to or inside a non-/0 Control or Manual route being applied is dropped for
+ *   good. RULES says "a control or manual route"; a manual /0 drops nothing, because a /0
+ *   absorbs nothing under C3 either: dropping would withdraw a host route that the /0 does not
+ *   stand in for (an exit route is never elected for a single address, P8).
  * - L5: an address's last routed time is the latest `now` of a response that routed it; it is
  *   removed from every name once last + TTL <= now (never when that sum overflows).
  * - Observing never removes anything, and does not recompute Adv: only addresses that gain
@@ -355,9 +360,10 @@ static bool orphan_if_leaving(const pfx_t *p, uint64_t value, void *ctx)
     return true;
 }
 
-/* C6 (store_routes off): the orphans after a configuration change. */
-static int orphans_after_config(const conn_t *c, const config_sets_t *ns, const uint32_t *left,
-                                const pfxset_t *base, pfxset_t *orph)
+/* C6, store_routes off: a prefix leaving Adv because a control route or a name left the
+ * configuration becomes an orphan (added to orph). */
+static int orphans_add_leaving(const conn_t *c, const uint32_t *left, const pfxset_t *base,
+                               pfxset_t *orph)
 {
     leave_ctx_t lc = {c->adv, base, orph, false};
     pfxset_foreach(c->control, orphan_if_leaving, &lc); /* a control route left */
@@ -372,9 +378,12 @@ static int orphans_after_config(const conn_t *c, const config_sets_t *ns, const 
         pfx_t host = pfx_host(&a);
         orphan_if_leaving(&host, 0, &lc);
     }
-    if (lc.failed)
-        return -1;
-    /* An orphan host route inside a route being applied is dropped for good. */
+    return lc.failed ? -1 : 0;
+}
+
+/* C6: an orphan host route inside a (non-/0) route being applied is dropped for good. */
+static int orphans_drop_covered(const config_sets_t *ns, pfxset_t *orph)
+{
     covered_ctx_t cc = {.absorbers = ns->absorbers};
     pfxset_foreach(orph, collect_covered_host, &cc);
     if (cc.failed) {
@@ -395,7 +404,11 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
         out = &scratch_change;
     conn_change_reset(out);
     conn_learned_t *l = &c->learned;
-    bool orphaning = cfg->connector && !c->settings.store_routes;
+    /* C6: orphans are never withdrawn while the node stays a connector, whatever store_routes
+     * says; store_routes only decides whether new ones are created. C1: a node that is no
+     * connector keeps none. */
+    bool keeps_orphans = cfg->connector;
+    bool new_orphans = cfg->connector && !c->settings.store_routes;
     config_sets_t ns = {0};
     uint8_t *drop = NULL;
     uint32_t *left = NULL;
@@ -427,11 +440,13 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
                 left[(uint32_t)k]--;
         }
     adv = pfxset_new();
-    orph = orphaning ? pfxset_clone(c->orphans) : pfxset_new();
+    orph = keeps_orphans ? pfxset_clone(c->orphans) : pfxset_new();
     if (adv == NULL || orph == NULL ||
         adv_fill(adv, ns.manual, ns.control, ns.absorbers, &l->addrs, left) != 0)
         goto done;
-    if (orphaning && orphans_after_config(c, &ns, left, adv, orph) != 0)
+    if (new_orphans && orphans_add_leaving(c, left, adv, orph) != 0)
+        goto done;
+    if (keeps_orphans && orphans_drop_covered(&ns, orph) != 0)
         goto done;
     if (insert_all(adv, orph) != 0 || conn_diff_into(c->adv, adv, out) != 0)
         goto done;

@@ -64,11 +64,13 @@ void conn_change_clear(conn_change_t *ch); /* frees the arrays and zeroes ch */
 /* C1-C6: installs a configuration at time now. Duplicates collapse (N5). Returns 1 when the
  * advertised set changed (out filled), 0 when not, -1 on out-of-memory.
  * connector false: everything learned and every orphan is forgotten and domains and control
- * routes are ignored, so Adv = Manual (C1). store_routes off (C6): a prefix leaving Adv because
- * a control route left, or because a learned address lost its last tracked name, becomes an
- * orphan; a manual route that leaves is withdrawn; a host route merely absorbed by a new route
- * is not an orphan; then every orphan host route equal to or inside a non-/0 Control or Manual
- * route is dropped for good. */
+ * routes are ignored, so Adv = Manual (C1). connector true: the orphans stay, whatever
+ * store_routes says (C6: orphans are never withdrawn; with store_routes on they can only come
+ * from conn_import). store_routes off (C6): a prefix leaving Adv because a control route left,
+ * or because a learned address lost its last tracked name, becomes an orphan; a manual route
+ * that leaves is withdrawn; a host route merely absorbed by a new route is not an orphan. Then,
+ * either way, every orphan host route equal to or inside a non-/0 Control or Manual route is
+ * dropped for good (a /0 drops none, as it absorbs none: C3). */
 int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_change_t *out);
 
 /* L1-L5, C3: learns from one response produced at time now. Returns 1/0 as above, or -1 when

@@ -672,6 +672,43 @@ static void test_store_off_restart(void)
     conn_free(c);
 }
 
+static void test_store_on_imported_orphans_stay(void)
+{
+    /* store_routes on creates no orphans, but orphans it was given (conn_import) are never
+     * withdrawn while the node stays a connector (C6), and re-applying the same configuration
+     * changes nothing (C4). */
+    conn_t *c = conn_with(true, 0);
+    conn_change_t ch = {0};
+    CONFIGURE(c, "a.example.com", "", "", &ch);
+    pfx_t orphan;
+    errinfo_t err;
+    CU_ASSERT_FATAL(pfx_parse("198.51.100.7/32", 15, false, &orphan, &err));
+    conn_state_t st = {.orphans = &orphan, .n_orphans = 1};
+    int rc = conn_import(c, &st, 0, &ch, &err);
+    expect_change(rc, &ch, "+198.51.100.7/32");
+    rc = CONFIGURE(c, "a.example.com", "", "", &ch);
+    expect_change(rc, &ch, "");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "198.51.100.7/32");
+    /* Another configuration: still kept; nothing new becomes an orphan. */
+    OBSERVE(c, 1, &ch, "a.example.com. 60 IN A 192.0.2.1");
+    rc = CONFIGURE(c, "b.example.com", "10.0.0.0/8", "", &ch);
+    expect_change(rc, &ch, "+10.0.0.0/8 -192.0.2.1/32");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "198.51.100.7/32");
+    /* A route covering it drops it for good, as with store_routes off. */
+    rc = CONFIGURE(c, "b.example.com", "198.51.100.0/24", "", &ch);
+    expect_change(rc, &ch, "+198.51.100.0/24 -10.0.0.0/8 -198.51.100.7/32");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "");
+    rc = CONFIGURE(c, "b.example.com", "", "", &ch);
+    expect_change(rc, &ch, "-198.51.100.0/24");
+    /* A node that stops being a connector forgets its orphans (C1). */
+    CU_ASSERT_EQUAL(conn_import(c, &st, 0, &ch, &err), 1);
+    rc = tc_configure_at(c, false, "", "", "", &ch);
+    expect_change(rc, &ch, "-198.51.100.7/32");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "");
+    conn_change_clear(&ch);
+    conn_free(c);
+}
+
 /* ---- L5: expiry ---- */
 
 #define TTL 10000000000LL /* 10 s */
@@ -1129,18 +1166,19 @@ static void ref_configure(ref_t *r, bool connector, const char *domains, const c
     memcpy(old_control, r->control, sizeof old_control);
     ref_load_routes(connector ? control : "", r->control, &r->n_control);
     ref_load_routes(manual, r->manual, &r->n_manual);
-    if (!connector || r->store)
+    if (!connector)
         r->n_orphans = 0;
-    if (connector && !r->store) {
-        /* C6: what leaves Adv because a control route or a name left stays as an orphan. */
+    if (connector) {
+        /* C6: orphans stay; with store_routes off, what leaves Adv because a control route or a
+         * name left becomes one too. */
         ref_set_t base, orph = {.n = 0};
         ref_adv(r, kept, n_kept, false, &base);
         for (size_t i = 0; i < r->n_orphans; i++)
             ref_set_add(&orph, &r->orphans[i]);
-        for (size_t i = 0; i < n_old_control; i++)
+        for (size_t i = 0; i < n_old_control && !r->store; i++)
             if (!ref_set_has(&base, &old_control[i]))
                 ref_set_add(&orph, &old_control[i]);
-        for (size_t i = 0; i < r->n_rec; i++) {
+        for (size_t i = 0; i < r->n_rec && !r->store; i++) {
             bool still = false;
             for (size_t j = 0; j < n_kept && !still; j++)
                 still = pfx_addr_equal(&kept[j].addr, &r->rec[i].addr);
@@ -1269,11 +1307,31 @@ static void random_run(uint64_t seed, bool store, int64_t ttl, int steps)
             rc = conn_expire(c, now, &ch);
             ref_expire(r, now);
         } else if (op == 7) {
-            /* Export and import into itself: nothing changes. */
+            /* Export and import into itself, sometimes with one more orphan (C6: taken as
+             * given by a connector, whatever store_routes says). */
             conn_state_t st;
             errinfo_t err;
             CU_ASSERT_EQUAL_FATAL(conn_export(c, &st), 0);
-            rc = conn_import(c, &st, now, &ch, &err);
+            pfx_t orphans[REF_MAX + 1];
+            CU_ASSERT_FATAL(st.n_orphans < REF_MAX);
+            memcpy(orphans, st.orphans, st.n_orphans * sizeof orphans[0]);
+            conn_state_t in = st;
+            in.orphans = orphans;
+            if (rng_below(&s, 3) == 0) {
+                const char *t = rnd_routes[rng_below(&s, sizeof rnd_routes / sizeof rnd_routes[0])];
+                errinfo_t perr;
+                CU_ASSERT_FATAL(pfx_parse(t, strlen(t), false, &orphans[in.n_orphans], &perr));
+                if (r->connector) {
+                    ref_set_t orph = {.n = 0};
+                    for (size_t i = 0; i < r->n_orphans; i++)
+                        ref_set_add(&orph, &r->orphans[i]);
+                    ref_set_add(&orph, &orphans[in.n_orphans]);
+                    memcpy(r->orphans, orph.p, orph.n * sizeof orph.p[0]);
+                    r->n_orphans = orph.n;
+                }
+                in.n_orphans++;
+            }
+            rc = conn_import(c, &in, now, &ch, &err);
             conn_state_clear(&st);
             ref_expire(r, now); /* import drops records already due */
         } else {
@@ -1394,6 +1452,8 @@ void suite_conn(void)
          test_store_off_orphan_dropped_by_covering_route},
         {"C6 store_routes off: a restart keeps Adv and forgets every name",
          test_store_off_restart},
+        {"C6 C4 store_routes on: imported orphans stay until a covering route is applied",
+         test_store_on_imported_orphans_stay},
         {"L5 expiry is off by default", test_expiry_off_by_default},
         {"L5 expiry at exactly last routed + ttl, not 1 ns before", test_expiry_at_exactly_ttl},
         {"L5 L3 routing an address again moves its expiry; names left empty are dropped",
