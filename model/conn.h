@@ -119,9 +119,11 @@ void conn_state_clear(conn_state_t *s);
 /* Replaces the learned records and orphans with those of s under the current configuration
  * (records whose name the configuration no longer tracks are dropped; invalid names or
  * disallowed addresses fail with err). Returns 1/0 as above, -1 on error.
- * Names are lower-cased (ASCII) before the N1 check; a record already due at now under L5 is
- * dropped; an address's last routed time is the latest of its records; orphans (which must be
- * canonical prefixes) are taken as given, except that a node that is no connector keeps none. */
+ * Names are lower-cased (ASCII) before the N1 check. L5 keeps one time per address: an
+ * address's last routed time is the latest of all its records (those under names the
+ * configuration does not track included), and an address already due at now is dropped whole,
+ * under every name. Orphans (which must be canonical prefixes) are taken as given, except that a
+ * node that is no connector keeps none. */
 int conn_import(conn_t *c, const conn_state_t *s, int64_t now, conn_change_t *out,
                 errinfo_t *err);
 

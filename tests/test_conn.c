@@ -911,6 +911,46 @@ static void test_import_filters_and_rejects(void)
     conn_free(c);
 }
 
+static void test_import_due_per_address(void)
+{
+    /* L5 keeps one time per address: the latest of its records. At now = 120 with TTL 100,
+     * 192.0.2.1 was last routed at 150, so it is not due and stays under both names; 192.0.2.2
+     * (latest 10) is due under both. */
+    conn_t *c = conn_with(true, 100);
+    conn_change_t ch = {0};
+    CONFIGURE(c, "a.example.com b.example.com", "", "", &ch);
+    conn_state_record_t recs[5] = {
+        {"a.example.com", pfx_addr_v4(0xc0000201), 0},
+        {"a.example.com", pfx_addr_v4(0xc0000202), 10},
+        {"b.example.com", pfx_addr_v4(0xc0000201), 150},
+        {"b.example.com", pfx_addr_v4(0xc0000202), 5},
+        {"c.example.com", pfx_addr_v4(0xc0000202), 200}, /* untracked: its time still counts */
+    };
+    conn_state_t st = {.records = recs, .n_records = 4};
+    errinfo_t err;
+    int rc = conn_import(c, &st, 120, &ch, &err);
+    expect_change(rc, &ch, "+192.0.2.1/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "a.example.com 192.0.2.1@150, "
+                                               "b.example.com 192.0.2.1@150");
+    CU_ASSERT_EQUAL(conn_next_expiry(c), 250);
+    /* A record under a name this configuration does not track still tells when the address
+     * was last routed. */
+    st.n_records = 5;
+    rc = conn_import(c, &st, 120, &ch, &err);
+    expect_change(rc, &ch, "+192.0.2.2/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "a.example.com 192.0.2.1@150, "
+                                               "a.example.com 192.0.2.2@200, "
+                                               "b.example.com 192.0.2.1@150, "
+                                               "b.example.com 192.0.2.2@200");
+    /* At 250 192.0.2.1 is due as a whole. */
+    st.n_records = 4;
+    rc = conn_import(c, &st, 250, &ch, &err);
+    expect_change(rc, &ch, "-192.0.2.1/32 -192.0.2.2/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "");
+    conn_change_clear(&ch);
+    conn_free(c);
+}
+
 /* ---- a brute-force reference, compared on seeded random operations ---- */
 
 /* The reference keeps plain arrays and recomputes everything from RULES each time: C3 by
@@ -1466,6 +1506,8 @@ void suite_conn(void)
          test_export_import_round_trip},
         {"L3 L4 L5 import drops untracked and due records and rejects bad ones whole",
          test_import_filters_and_rejects},
+        {"L5 import decides what is due per address, from the latest of its records",
+         test_import_due_per_address},
         {"C3 C4 C5 C6 C7 L2 L3 L5 random operations match a reference (store_routes on)",
          test_random_store_on},
         {"C3 C4 C5 C6 C7 L2 L3 L5 random operations match a reference (store_routes on, ttl)",
