@@ -73,8 +73,12 @@ void conn_change_clear(conn_change_t *ch); /* frees the arrays and zeroes ch */
  * dropped for good (a /0 drops none, as it absorbs none: C3). */
 int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_change_t *out);
 
-/* L1-L5, C3: learns from one response produced at time now. Returns 1/0 as above, or -1 when
- * the message is malformed (err says why; nothing changed) or on out-of-memory. */
+/* L1-L5, C3: learns from one response produced at time now. Returns 1/0 as above;
+ * CONN_OBSERVE_MALFORMED (-1) when the message is malformed (L1: err says why; nothing changed);
+ * CONN_OBSERVE_NOMEM (-2) on out-of-memory (err says so; nothing changed). Both are negative, so
+ * `< 0` still means "nothing learned". */
+#define CONN_OBSERVE_MALFORMED (-1)
+#define CONN_OBSERVE_NOMEM (-2)
 int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t now,
                           conn_change_t *out, errinfo_t *err);
 

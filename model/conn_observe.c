@@ -150,7 +150,7 @@ undo_names:
     drop_unheld_names(c, name_of);
 oom:
     errinfo_set(err, "out of memory while learning from a response");
-    return -1;
+    return CONN_OBSERVE_NOMEM;
 }
 
 int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t now,
@@ -161,13 +161,13 @@ int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t no
         out = &scratch_change;
     conn_change_reset(out);
     if (!learn_parse(wire, len, &c->msg, err))
-        return -1; /* L1: malformed, nothing learned */
+        return CONN_OBSERVE_MALFORMED; /* L1: malformed, nothing learned */
     int rc = 0;
     const learn_record_t *rec;
     long nrec = learn_route(&c->msg, c->matcher, &rec);
     if (nrec < 0) {
         errinfo_set(err, "out of memory while routing a response");
-        rc = -1;
+        rc = CONN_OBSERVE_NOMEM;
         goto done;
     }
     size_t n = (size_t)nrec;
@@ -176,7 +176,7 @@ int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t no
     size_t n_names = c->msg.n_names;
     if (scratch_reserve(c, n_names + 2 * n) != 0) {
         errinfo_set(err, "out of memory while learning from a response");
-        rc = -1;
+        rc = CONN_OBSERVE_NOMEM;
         goto done;
     }
     uint32_t *name_of = c->scratch;

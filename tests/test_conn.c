@@ -412,7 +412,7 @@ static void test_malformed_changes_nothing(void)
     errinfo_t err = {{0}};
     ch.n_add = 7; /* whatever was there is cleared */
     int rc = conn_observe_response(c, w.buf, w.len, 5, &ch, &err);
-    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_EQUAL(rc, CONN_OBSERVE_MALFORMED);
     CU_ASSERT_NOT_EQUAL(err.msg[0], '\0');
     CU_ASSERT_EQUAL(ch.n_add + ch.n_remove, 0);
     CU_ASSERT_STRING_EQUAL(tc_adv_text(c), "192.0.2.1/32");
@@ -425,11 +425,11 @@ static void test_malformed_changes_nothing(void)
                                                              NULL});
     CU_ASSERT_PTR_NOT_NULL_FATAL(wire);
     rc = conn_observe_response(c, wire, len - 2, 9, &ch, &err);
-    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_EQUAL(rc, CONN_OBSERVE_MALFORMED);
     CU_ASSERT_STRING_EQUAL(tc_records_text(c), "a.example.com 192.0.2.1@1");
     /* Three bytes are no message at all. */
     rc = conn_observe_response(c, wire, 3, 9, &ch, &err);
-    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_EQUAL(rc, CONN_OBSERVE_MALFORMED);
     free(wire);
     CU_ASSERT_STRING_EQUAL(tc_adv_text(c), "192.0.2.1/32");
     conn_change_clear(&ch);
@@ -1469,7 +1469,7 @@ void suite_conn(void)
         {"N2 N3 names in responses are lower-cased before matching", test_names_case_insensitive},
         {"L4 C3 disallowed addresses are never recorded or advertised",
          test_disallowed_never_recorded},
-        {"L1 C4 a malformed response changes nothing and returns -1",
+        {"L1 C4 a malformed response changes nothing and returns CONN_OBSERVE_MALFORMED",
          test_malformed_changes_nothing},
         {"L1 only answer records of type A, AAAA and CNAME count; TTL 0 and rcode do not matter",
          test_only_answer_section_counts},
