@@ -25,6 +25,11 @@
  *   stand in for (an exit route is never elected for a single address, P8).
  * - L5: an address's last routed time is the latest `now` of a response that routed it; it is
  *   removed from every name once last + TTL <= now (never when that sum overflows).
+ * - L3 cost: a response records every routed address under every matching name on a path to
+ *   its owner, so a chain of K matching names each owning an address gives about K^2/2 records
+ *   (around 10^6 for the largest, 64 KB, message). This is the rule's product, kept as a known
+ *   cost rather than capped: dropping any record would change which addresses survive when a
+ *   name leaves (C5).
  * - Observing never removes anything, and does not recompute Adv: only addresses that gain
  *   their first holder can enter it. The other operations build the next Adv beside the current
  *   one and report the difference, so a failure (out of memory) leaves the state as it was. */

@@ -16,7 +16,15 @@
  *   matches the current domains; an address stays while at least one tracked name holds it (C5).
  * - C3: a learned host route is absorbed by a Manual or Control route equal to or containing it,
  *   unless that route is a /0.
- * - L5: an address's last routed time is the latest `now` of a response that routed it. */
+ * - L5: an address's last routed time is the latest `now` of a response that routed it.
+ * - C6: an orphan host route is dropped for good by a Manual or Control route applied over it,
+ *   but not by a /0 one: RULES says "a control or manual route", and we read it with C3, under
+ *   which a /0 never absorbs (see conn.c).
+ * Known cost: one response can create as many (name, address) records as the product L3
+ *   defines. A chain of K matching names, each owning an address, records the address at depth
+ *   i under i names: about K^2/2 records. A 64 KB message holds K of about 2,000 (some 33 bytes
+ *   per name with compression), so one response can bring about 10^6 records (2*10^6 at most),
+ *   with the memory and time that takes; RULES asks for every record, so none is dropped. */
 #ifndef APPCSIM_CONN_H
 #define APPCSIM_CONN_H
 

@@ -637,8 +637,12 @@ static void test_store_off_orphan_dropped_by_covering_route(void)
     OBSERVE(c, 1, &ch, "a.example.com. 60 IN A 192.0.2.1", "a.example.com. 60 IN A 198.51.100.1");
     CONFIGURE(c, "", "", "", &ch);
     CU_ASSERT_STRING_EQUAL(orphans_text(c), "192.0.2.1/32 198.51.100.1/32");
-    int rc = CONFIGURE(c, "", "192.0.2.0/24", "198.51.100.1/32", &ch);
-    expect_change(rc, &ch, "+192.0.2.0/24 -192.0.2.1/32");
+    /* A manual /0 drops no orphan, as it absorbs nothing (C3). */
+    int rc = CONFIGURE(c, "", "", "0.0.0.0/0", &ch);
+    expect_change(rc, &ch, "+0.0.0.0/0");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "192.0.2.1/32 198.51.100.1/32");
+    rc = CONFIGURE(c, "", "192.0.2.0/24", "198.51.100.1/32", &ch);
+    expect_change(rc, &ch, "+192.0.2.0/24 -0.0.0.0/0 -192.0.2.1/32");
     CU_ASSERT_STRING_EQUAL(orphans_text(c), "");
     /* Dropped for good: when the routes go, the /24 stays as an orphan, the host does not come
      * back, and the manual host route is withdrawn. */
