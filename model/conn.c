@@ -225,9 +225,9 @@ static int adv_fill(pfxset_t *adv, const pfxset_t *manual, const pfxset_t *contr
         return -1;
     for (uint32_t s = 0; s < t->n_slots; s++) {
         const conn_addr_t *e = &t->slots[s];
-        uint32_t holders = left != NULL ? left[s] : e->holders;
+        bool held = left != NULL ? left[s] != 0 : conn_addr_held(e);
         pfx_t host;
-        if (e->family == 0 || holders == 0 || !conn_host_advertised(absorbers, e, &host))
+        if (e->family == 0 || !held || !conn_host_advertised(absorbers, e, &host))
             continue;
         if (pfxset_insert(adv, &host, 0) < 0)
             return -1;
@@ -377,7 +377,7 @@ static int orphans_add_leaving(const conn_t *c, const uint32_t *left, const pfxs
     const conn_addrtab_t *t = &c->learned.addrs;
     for (uint32_t s = 0; s < t->n_slots && !lc.failed; s++) { /* a name left */
         const conn_addr_t *e = &t->slots[s];
-        if (e->family == 0 || e->holders == 0 || left[s] != 0)
+        if (e->family == 0 || !conn_addr_held(e) || left[s] != 0)
             continue;
         pfx_addr_t a = conn_addr_of(e);
         pfx_t host = pfx_host(&a);
@@ -436,14 +436,13 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
         drop[slot] = !cfg->connector || dn_matcher_match(ns.matcher, name, n) == 0;
         any_drop |= drop[slot];
     }
-    for (uint32_t s = 0; s < l->addrs.n_slots; s++)
-        left[s] = l->addrs.slots[s].holders;
-    if (any_drop)
-        for (size_t i = 0; l->pairs.keys != NULL && i <= l->pairs.mask; i++) {
-            uint64_t k = l->pairs.keys[i];
-            if (k != UINT64_MAX && drop[k >> 32])
-                left[(uint32_t)k]--;
-        }
+    for (uint32_t s = 0; s < l->addrs.n_slots; s++) { /* how many holders stay */
+        uint32_t n;
+        const uint32_t *names = conn_holders(&l->addrs, &l->addrs.slots[s], &n);
+        left[s] = any_drop ? 0 : n;
+        for (uint32_t i = 0; any_drop && i < n; i++)
+            left[s] += !drop[names[i]];
+    }
     adv = pfxset_new();
     orph = keeps_orphans ? pfxset_clone(c->orphans) : pfxset_new();
     if (adv == NULL || orph == NULL ||
@@ -462,7 +461,7 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
         conn_pairs_remove_if(&l->pairs, pair_of_dropped_name, &d);
         for (uint32_t s = 0; s < l->addrs.n_slots; s++)
             if (l->addrs.slots[s].family != 0)
-                l->addrs.slots[s].holders = left[s];
+                conn_holders_keep(&l->addrs, s, drop);
         conn_addrs_sweep(&l->addrs, c->settings.learned_route_ttl > 0);
         conn_names_drop_empty(l);
     }
@@ -520,7 +519,7 @@ int conn_restart(conn_t *c, int64_t now, conn_change_t *out)
     for (uint32_t s = 0; s < l->addrs.n_slots; s++) {
         const conn_addr_t *e = &l->addrs.slots[s];
         pfx_t host;
-        if (e->family == 0 || e->holders == 0 || !conn_host_advertised(c->absorbers, e, &host))
+        if (e->family == 0 || !conn_addr_held(e) || !conn_host_advertised(c->absorbers, e, &host))
             continue;
         if (pfxset_insert(orph, &host, 0) < 0) {
             pfxset_free(orph);

@@ -327,8 +327,10 @@ static int import_learned(const conn_t *c, const conn_state_t *s, int64_t now,
         if (added)
             *v = conn_name_slot_take(l);
         uint32_t name = (uint32_t)*v;
-        if (conn_pairs_insert(&l->pairs, conn_pair_key(name, a))) {
-            e->holders++;
+        if (!conn_pairs_contains(&l->pairs, conn_pair_key(name, a))) {
+            if (conn_holders_add(&l->addrs, a, name) != 0)
+                return -1;
+            conn_pairs_insert(&l->pairs, conn_pair_key(name, a));
             l->name_slots[name].n_addrs++;
         }
     }

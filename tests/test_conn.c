@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "conn_debug.h"
 #include "learn.h"
 #include "support_dns.h"
 #include "testutil.h"
@@ -822,6 +823,119 @@ static void test_expiry_far_future_saturates(void)
     conn_free(c);
 }
 
+static void test_expiry_address_held_by_many_names(void)
+{
+    /* One address recorded under a chain of six names (L3), then under some of them only after
+     * configuration changes (C5), then expired under all of them at once (L5). */
+    conn_t *c = conn_with(true, TTL);
+    conn_change_t ch = {0};
+    CONFIGURE(c, "*.example.com", "", "", &ch);
+    int rc = OBSERVE(c, 1, &ch, "n1.example.com. 60 IN CNAME n2.example.com.",
+                     "n2.example.com. 60 IN CNAME n3.example.com.",
+                     "n3.example.com. 60 IN CNAME n4.example.com.",
+                     "n4.example.com. 60 IN CNAME n5.example.com.",
+                     "n5.example.com. 60 IN CNAME n6.example.com.",
+                     "n6.example.com. 60 IN A 192.0.2.1", "n6.example.com. 60 IN A 192.0.2.2",
+                     "n3.example.com. 60 IN A 192.0.2.3");
+    expect_change(rc, &ch, "+192.0.2.1/32 +192.0.2.2/32 +192.0.2.3/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c),
+                           "n1.example.com 192.0.2.1@1, n1.example.com 192.0.2.2@1, "
+                           "n1.example.com 192.0.2.3@1, n2.example.com 192.0.2.1@1, "
+                           "n2.example.com 192.0.2.2@1, n2.example.com 192.0.2.3@1, "
+                           "n3.example.com 192.0.2.1@1, n3.example.com 192.0.2.2@1, "
+                           "n3.example.com 192.0.2.3@1, n4.example.com 192.0.2.1@1, "
+                           "n4.example.com 192.0.2.2@1, n5.example.com 192.0.2.1@1, "
+                           "n5.example.com 192.0.2.2@1, n6.example.com 192.0.2.1@1, "
+                           "n6.example.com 192.0.2.2@1");
+    /* 192.0.2.3 is routed again later, under n3 alone. */
+    rc = OBSERVE(c, 5, &ch, "n3.example.com. 60 IN A 192.0.2.3");
+    expect_change(rc, &ch, "");
+    /* Names leave: 192.0.2.1 and .2 keep n2 and n5, 192.0.2.3 keeps n2 only. */
+    rc = CONFIGURE(c, "n2.example.com n5.example.com", "", "", &ch);
+    expect_change(rc, &ch, "");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c),
+                           "n2.example.com 192.0.2.1@1, n2.example.com 192.0.2.2@1, "
+                           "n2.example.com 192.0.2.3@5, n5.example.com 192.0.2.1@1, "
+                           "n5.example.com 192.0.2.2@1");
+    rc = CONFIGURE(c, "n2.example.com", "", "", &ch);
+    expect_change(rc, &ch, "");
+    /* Learned again under new names, they gain holders again. */
+    CONFIGURE(c, "*.example.com", "", "", &ch);
+    rc = OBSERVE(c, 3, &ch, "m1.example.com. 60 IN CNAME m2.example.com.",
+                 "m2.example.com. 60 IN CNAME n2.example.com.",
+                 "n2.example.com. 60 IN A 192.0.2.1");
+    expect_change(rc, &ch, "");
+    rc = conn_expire(c, 1 + TTL, &ch);
+    expect_change(rc, &ch, "-192.0.2.2/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c),
+                           "m1.example.com 192.0.2.1@3, m2.example.com 192.0.2.1@3, "
+                           "n2.example.com 192.0.2.1@3, n2.example.com 192.0.2.3@5");
+    rc = conn_expire(c, 5 + TTL, &ch);
+    expect_change(rc, &ch, "-192.0.2.1/32 -192.0.2.3/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "");
+    CU_ASSERT_EQUAL(conn_next_expiry(c), INT64_MAX);
+    /* Everything is gone: the same names and addresses are learned from scratch. */
+    rc = OBSERVE(c, 10 + TTL, &ch, "n1.example.com. 60 IN CNAME n2.example.com.",
+                 "n2.example.com. 60 IN A 192.0.2.1");
+    expect_change(rc, &ch, "+192.0.2.1/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "n1.example.com 192.0.2.1@10000000010, "
+                                               "n2.example.com 192.0.2.1@10000000010");
+    conn_change_clear(&ch);
+    conn_free(c);
+}
+
+/* Staged expiries: n responses at distinct instants, each with one new address, then
+ * conn_expire at every conn_next_expiry. Response i records its address under a name of its
+ * own (n<i>.example.com) and, when shared, also under one of 7 names that many addresses share
+ * (s<i%7>.example.com, through a CNAME). Returns the work conn_debug_work counts over all the
+ * expiries, after checking that each removed exactly its address. */
+static uint64_t staged_expiry_work(size_t n, bool shared)
+{
+    conn_t *c = conn_with(true, 1000);
+    conn_change_t ch = {0};
+    CONFIGURE(c, "*.example.com", "", "", &ch);
+    for (size_t i = 0; i < n; i++) {
+        char cname[128], a[128];
+        snprintf(cname, sizeof cname, "n%zu.example.com. 60 IN CNAME s%zu.example.com.", i, i % 7);
+        snprintf(a, sizeof a, "%s%zu.example.com. 60 IN A 10.%zu.%zu.%zu", shared ? "s" : "n",
+                 shared ? i % 7 : i, (i >> 16) & 255, (i >> 8) & 255, i & 255);
+        int rc = shared ? OBSERVE(c, (int64_t)i, &ch, cname, a) : OBSERVE(c, (int64_t)i, &ch, a);
+        CU_ASSERT_EQUAL_FATAL(rc, 1);
+    }
+    uint64_t work = 0;
+    size_t expiries = 0;
+    for (int64_t t; (t = conn_next_expiry(c)) != INT64_MAX; expiries++) {
+        uint64_t before = conn_debug_work(c);
+        int rc = conn_expire(c, t, &ch);
+        work += conn_debug_work(c) - before;
+        CU_ASSERT_EQUAL_FATAL(rc, 1);
+        CU_ASSERT_EQUAL_FATAL(ch.n_remove, 1);
+        CU_ASSERT_EQUAL_FATAL(ch.remove[0].bits.hi >> 32,
+                              (0x0a000000u | (uint32_t)(t - 1000)) & 0xffffffffu);
+    }
+    CU_ASSERT_EQUAL(expiries, n);
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "");
+    CU_ASSERT_EQUAL(pfxset_count(conn_advertised(c)), 0);
+    conn_change_clear(&ch);
+    conn_free(c);
+    return work;
+}
+
+static void test_expiry_cost_linear(void)
+{
+    /* L5: an expiry costs what it removes, not what has been learned: with n staged expiries
+     * the total work is a small multiple of n (a full scan per expiry would be about n^2/2).
+     * Counted, not timed. */
+    const size_t n = 5000;
+    uint64_t own = staged_expiry_work(n, false);
+    uint64_t shared = staged_expiry_work(n, true);
+    CU_ASSERT(own <= 40 * n);
+    CU_ASSERT(shared <= 60 * n);
+    if (own > 40 * n || shared > 60 * n)
+        fprintf(stderr, "expiry work for %zu staged expiries: %llu (own names), %llu (shared)\n",
+                n, (unsigned long long)own, (unsigned long long)shared);
+}
+
 /* ---- export / import ---- */
 
 static void test_export_import_round_trip(void)
@@ -1506,6 +1620,10 @@ void suite_conn(void)
         {"L5 C6 C3 expiry keeps routes Adv holds otherwise (orphans, control, manual)",
          test_expiry_keeps_routes_held_otherwise},
         {"L5 a deadline past the end of time never comes", test_expiry_far_future_saturates},
+        {"L3 L5 C5 an address held by many names keeps and loses them one by one, then expires",
+         test_expiry_address_held_by_many_names},
+        {"L5 staged expiries cost what they remove (work counted, not timed)",
+         test_expiry_cost_linear},
         {"L3 L5 C6 export/import round trip, records sorted by name then address",
          test_export_import_round_trip},
         {"L3 L4 L5 import drops untracked and due records and rejects bad ones whole",
