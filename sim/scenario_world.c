@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctrl.h"
 #include "scenario_world.h"
 
 /* dns_db names the root "."; the scenario keeps canonical names without the final dot. */
@@ -166,6 +167,7 @@ static int add_policy(world_t *w, const scenario_t *s, size_t i, diag_list_t *di
     world_app_t *apps = p->n_apps ? calloc(p->n_apps, sizeof *apps) : NULL;
     ctrl_approver_t *rules =
         p->n_route_approvers ? calloc(p->n_route_approvers, sizeof *rules) : NULL;
+    const char **targets = NULL;
     int rc = -1;
     char path[48];
     snprintf(path, sizeof path, i == 0 ? "policy" : "policy version %zu", i);
@@ -173,10 +175,24 @@ static int add_policy(world_t *w, const scenario_t *s, size_t i, diag_list_t *di
         build_error(diags, s, p->line, p->col, path, "out of memory");
         goto out;
     }
+    size_t n_targets = 0;
+    for (size_t k = 0; k < p->n_apps; k++)
+        n_targets += p->apps[k].n_targets;
+    if (n_targets > 0 && (targets = calloc(n_targets, sizeof *targets)) == NULL) {
+        build_error(diags, s, p->line, p->col, path, "out of memory");
+        goto out;
+    }
+    n_targets = 0;
     for (size_t k = 0; k < p->n_apps; k++) {
         apps[k].app = scenario_app_view(&p->apps[k]);
-        apps[k].targets = (const char *const *)p->apps[k].targets;
-        apps[k].n_targets = p->apps[k].n_targets;
+        apps[k].targets = (const char *const *)targets + n_targets;
+        /* FORMAT.md: selectors other than "*", tags and node names (group:, autogroup:, ...)
+         * are kept by the loader with a warning and match no node; the model's selector check
+         * refuses them, so they are left out here, which means the same. */
+        for (size_t t = 0; t < p->apps[k].n_targets; t++)
+            if (ctrl_selector_check(p->apps[k].targets[t], NULL))
+                targets[n_targets + apps[k].n_targets++] = p->apps[k].targets[t];
+        n_targets += apps[k].n_targets;
     }
     for (size_t k = 0; k < p->n_route_approvers; k++)
         rules[k] = (ctrl_approver_t){p->route_approvers[k].prefix,
@@ -197,6 +213,7 @@ static int add_policy(world_t *w, const scenario_t *s, size_t i, diag_list_t *di
 out:
     free(apps);
     free(rules);
+    free(targets);
     return rc;
 }
 
