@@ -41,6 +41,7 @@ $(eval $(call flavour,san,$(SAN_CFLAGS)))
 $(eval $(call flavour,cov,$(COV_CFLAGS)))
 
 APPCSIM     := $(BUILD)/appcsim
+SAN_APPCSIM := $(san_DIR)/appcsim
 TEST_RUNNER := $(BUILD)/run_tests
 COV_RUNNER  := $(BUILD)/run_tests_cov
 
@@ -99,13 +100,17 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-# SUITE=name runs one CUnit suite only.
-build-test: $(TEST_RUNNER)
+# SUITE=name runs one CUnit suite only. Without SUITE, the bundled scenario suite follows,
+# run by the sanitizer build of appcsim (when scenarios/ holds any).
+build-test: $(TEST_RUNNER) $(SAN_APPCSIM)
 	$(SAN_ENV) $(TEST_RUNNER) $(SUITE)
+	@if [ -z "$(SUITE)" ] && find scenarios -name '*.json' 2>/dev/null | grep -q .; then \
+		echo "$(SAN_APPCSIM) run scenarios --jobs 2 --quiet"; \
+		$(SAN_ENV) $(SAN_APPCSIM) run scenarios --jobs 2 --quiet --report-dir $(BUILD)/test-reports; \
+	fi
 
 # The bundled scenario suite: `make run` with the optimised binary (reports in reports/),
 # `make suite` with a sanitizer build of appcsim, as a test.
-SAN_APPCSIM := $(san_DIR)/appcsim
 $(SAN_APPCSIM): $(san_DIR)/sim/main.o $(san_SIM_OBJ) $(san_DIR)/libappcsim_model.a
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
