@@ -266,7 +266,8 @@ static void run_world(const scenario_t *s, scenario_world_t *sw, run_result_t *o
             if (out->error == NULL)
                 out->error = strdup(err.msg[0] ? err.msg : "the run stopped");
             if (steps[i].phase == 1)
-                check_not_run(s, steps[i].index, out->error, &out->checks[steps[i].index]);
+                check_not_run(s, steps[i].index, "the run stopped before its time",
+                              &out->checks[steps[i].index]);
             continue;
         }
         do_step(s, sw, &steps[i], wins, out);
