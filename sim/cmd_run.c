@@ -311,7 +311,8 @@ static int collect(const opts_t *o, paths_t *out)
         size_t first = out->n;
         if (walk(o->paths[i], out) != 0)
             status = 2;
-        qsort(out->v + first, out->n - first, sizeof *out->v, cmp_str);
+        if (out->n > first)
+            qsort(out->v + first, out->n - first, sizeof *out->v, cmp_str);
     }
     return status;
 }
@@ -334,9 +335,18 @@ static char *file_stem(const char *path)
     return strndup(b, dot && dot != b ? (size_t)(dot - b) : strlen(b));
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* Loads, filters and (unless validate_only) runs path. False when the filter leaves it out. */
 static bool job_run(const char *path, const opts_t *o, const run_opts_t *ro, run_result_t *out)
 {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     diag_list_t d;
     diag_list_init(&d);
     scenario_t *s = NULL;
@@ -354,6 +364,8 @@ static bool job_run(const char *path, const opts_t *o, const run_opts_t *ro, run
     }
     scenario_free(s);
     diag_list_free(&d);
+    if (included)
+        out->wall_seconds = seconds_since(&t0);
     return included;
 }
 
@@ -442,8 +454,10 @@ static void worker_main(int fd, const char *path, const opts_t *o, const run_opt
     bool included = job_run(path, o, ro, &r);
     json_t *msg = json_object();
     json_object_set_new(msg, "included", json_boolean(included));
-    if (included)
+    if (included) {
         json_object_set_new(msg, "result", report_json_result(&r, true));
+        json_object_set_new(msg, "wall_seconds", json_real(r.wall_seconds));
+    }
     char *text = json_dumps(msg, JSON_COMPACT);
     json_decref(msg);
     run_result_clear(&r);
@@ -477,6 +491,8 @@ static bool worker_result(worker_t *wk, int wstatus, const char *path, run_resul
     }
     if (ok && report_json_parse_result(json_object_get(msg, "result"), out, &err) != 0)
         ok = false;
+    if (ok)
+        out->wall_seconds = json_real_value(json_object_get(msg, "wall_seconds"));
     json_decref(msg);
     if (!ok) {
         run_result_clear(out);
@@ -690,13 +706,6 @@ static int exit_status(const run_result_t *rs, size_t n, int status)
     return status;
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static int run_or_check(int argc, char **argv, bool validate)
 {
     opts_t o;
@@ -724,7 +733,7 @@ static int run_or_check(int argc, char **argv, bool validate)
     clock_gettime(CLOCK_MONOTONIC, &u.start);
     u.o = &o;
     u.tty = isatty(STDOUT_FILENO);
-    u.text = (report_text_opts_t){use_color(), o.verbose, o.quiet, validate};
+    u.text = (report_text_opts_t){use_color(), o.verbose, o.quiet, validate, u.tty};
     u.total = paths.n;
     u.results = calloc(paths.n ? paths.n : 1, sizeof *u.results);
     if (o.trace != NULL && (u.trace = fopen(o.trace, "w")) == NULL) {
@@ -747,17 +756,20 @@ static int run_or_check(int argc, char **argv, bool validate)
         fprintf(stderr, "appcsim: cannot write the trace to %s\n", o.trace);
         status = 2;
     }
-    if (u.n_results == 0 && status == 0) {
-        fprintf(stderr, "appcsim %s: no scenario to %s%s%s\n", argv[0], validate ? "check" : "run",
-                o.filter ? " matches the filter " : "", o.filter ? o.filter : "");
+    /* A filter that matches nothing is a mistake worth failing on; a folder without scenarios
+     * is only worth a note. */
+    if (u.n_results == 0 && status == 0 && o.filter != NULL) {
+        fprintf(stderr, "appcsim %s: no scenario matches the filter %s\n", argv[0], o.filter);
         status = 2;
+    } else if (u.n_results == 0 && status == 0) {
+        fprintf(stderr, "appcsim %s: no scenario files found\n", argv[0]);
     }
     if (!validate && u.results != NULL && (u.n_results > 0 || o.n_paths > 0)) {
         int ws = write_reports(o.report_dir, u.results, u.n_results);
         if (ws > status)
             status = ws;
     }
-    if (u.results != NULL && u.n_results > 0) {
+    if (u.results != NULL && (u.n_results > 0 || status == 0)) {
         report_text_totals(stdout, u.results, u.n_results, &u.text);
         if (u.tty)
             printf("(%.2f s)\n", seconds_since(&u.start));

@@ -28,6 +28,8 @@ typedef struct {
     bool verbose; /* fingerprints, event counts, passing expectations, warnings */
     bool quiet;   /* only failures and the totals line */
     bool validate; /* results of `appcsim check` (nothing ran): VALID instead of PASS */
+    bool wall;     /* show wall-clock seconds (terminals only: files and pipes stay the same
+                      whatever the number of jobs) */
 } report_text_opts_t;
 
 /* The block for one scenario (its status line, then details per the options). */

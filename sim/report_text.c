@@ -115,6 +115,8 @@ void report_text_scenario(FILE *out, const run_result_t *r, const report_text_op
     }
     fputs("  sim ", out);
     put_time(out, r->end_time);
+    if (o->wall)
+        fprintf(out, ", %.3f s", r->wall_seconds);
     fputc('\n', out);
     if (o->verbose)
         fprintf(out, "      seed %llu, fingerprint %s, %llu events, %llu trace records\n",

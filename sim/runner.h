@@ -60,6 +60,7 @@ typedef struct {
     size_t n_checks;
     char *trace;          /* keep_trace: every record with its newline, else NULL */
     size_t trace_len;
+    double wall_seconds;  /* set by the command line for terminals; never in a report file */
 } run_result_t;
 
 /* Runs the scenario file at path. Never fails as a function: every problem is in out. Free

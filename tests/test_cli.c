@@ -269,10 +269,17 @@ static void test_filter(void)
     CU_ASSERT_EQUAL(r.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "1 scenario: 0 passed, 1 failed"));
     result_free(&r);
-    /* Nothing matches: bad usage. */
+    /* A folder without scenarios: a note, nothing fails. */
+    put_file("empty/readme.txt", "nothing here");
+    RUN(&r, cmd_run, "@/empty", "--report-dir", "@/rep");
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no scenario files found"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "0 scenarios: 0 passed, 0 failed"));
+    result_free(&r);
+    /* A filter that matches nothing: bad usage. */
     RUN(&r, cmd_run, "--filter", "zzz", "@/suite", "--report-dir", "@/rep");
     CU_ASSERT_EQUAL(r.status, 2);
-    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no scenario"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no scenario matches the filter zzz"));
     result_free(&r);
     teardown();
 }

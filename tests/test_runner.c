@@ -380,7 +380,7 @@ static void test_text_report(void)
     free(text);
     run_result_t r;
     run_path(path, NULL, &r);
-    report_text_opts_t o = {false, false, false, false};
+    report_text_opts_t o = {false, false, false, false, false};
     char *out = text_of(&r, &o);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL    runner basic"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "expect[1] flow at end (K5)"));
@@ -403,7 +403,7 @@ static void test_text_report(void)
     /* --quiet: nothing for a passing scenario but the totals. */
     write_file(path, sizeof path, "ok.json", SCENARIO);
     run_path(path, NULL, &r);
-    report_text_opts_t q = {false, false, true, false};
+    report_text_opts_t q = {false, false, true, false, false};
     out = text_of(&r, &q);
     CU_ASSERT_STRING_EQUAL(out, "1 scenario: 1 passed, 0 failed; 4 expectations: 4 passed, 0 failed\n");
     free(out);
