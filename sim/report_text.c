@@ -32,7 +32,7 @@ static const char *status_color(run_status_t st)
 
 static void colored(FILE *out, const report_text_opts_t *o, const char *color, const char *text)
 {
-    if (o->color)
+    if (o->color && color[0] != '\0')
         fprintf(out, "%s%s%s", color, text, C_RESET);
     else
         fputs(text, out);
