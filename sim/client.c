@@ -7,6 +7,82 @@
 #include "client.h"
 #include "connector.h"
 
+/* ---- route tables (K3) ---- */
+
+/* The node a prefix is elected to once the first k route-log entries are applied. */
+static uint32_t value_at(const cprefix_t *c, size_t k)
+{
+    size_t lo = 0, hi = c->n_hist;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->hist[mid].idx < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? W_NONE32 : c->hist[lo - 1].node;
+}
+
+uint32_t client_route(const world_t *w, uint32_t client, const pfx_addr_t *a, pfx_t *match)
+{
+    const wnode_t *n = &w->nodes[client];
+    if (!n->accept_routes)
+        return W_NONE32;
+    uint64_t v;
+    if (w->set.regional_routing)
+        return n->routes && pfxset_lookup(n->routes, a, match, &v) ? (uint32_t)v : W_NONE32;
+    /* Without regional routing: the longest prefix ever reported that contains a and was
+     * elected to someone at the client's point of the route log. */
+    pfx_t m;
+    if (!pfxset_lookup(w->cp_index, a, &m, &v))
+        return W_NONE32;
+    for (;;) {
+        uint32_t node = value_at(&w->cp[v], n->rk);
+        if (node != W_NONE32) {
+            if (match)
+                *match = m;
+            return node;
+        }
+        if (m.len == 0)
+            return W_NONE32;
+        pfx_t shorter = pfx_make(a, m.len - 1u);
+        if (!pfxset_covering(w->cp_index, &shorter, &m, &v))
+            return W_NONE32;
+    }
+}
+
+typedef struct {
+    const world_t *w;
+    size_t k, count;
+    bool trace;
+} at_k_t;
+
+static void trace_route(world_t *w, const pfx_t *p, uint32_t node);
+
+static bool visit_at_k(const pfx_t *p, uint64_t value, void *ctx)
+{
+    at_k_t *x = ctx;
+    uint32_t node = value_at(&x->w->cp[value], x->k);
+    if (node != W_NONE32) {
+        x->count++;
+        if (x->trace)
+            trace_route((world_t *)x->w, p, node);
+    }
+    return true;
+}
+
+size_t client_route_count(const world_t *w, uint32_t client)
+{
+    const wnode_t *n = &w->nodes[client];
+    if (!n->accept_routes)
+        return 0;
+    if (w->set.regional_routing)
+        return n->routes ? pfxset_count(n->routes) : 0;
+    at_k_t x = {w, n->rk, 0, false};
+    pfxset_foreach(w->cp_index, visit_at_k, &x);
+    return x.count;
+}
+
 /* ---- deliveries ---- */
 
 static void trace_route(world_t *w, const pfx_t *p, uint32_t node)
@@ -23,6 +99,7 @@ static bool trace_route_visit(const pfx_t *p, uint64_t value, void *ctx)
     return true;
 }
 
+/* Regional routing: one change to the client's own table. */
 static void apply_route(world_t *w, wnode_t *n, const nm_route_t *r)
 {
     if (n->routes) {
@@ -55,7 +132,7 @@ void client_apply_delivery(world_t *w, nm_delivery_t *d)
     trace_bool(w->tr, "full", d->full);
 
     trace_array_begin(w->tr, "routes");
-    if (d->full) {
+    if (d->full && w->set.regional_routing) {
         if (n->routes) {
             /* K3: only a node that accepts routes holds them. */
             pfxset_free(n->routes);
@@ -63,10 +140,18 @@ void client_apply_delivery(world_t *w, nm_delivery_t *d)
             d->full_routes = NULL;
         }
         pfxset_foreach(n->routes ? n->routes : d->full_routes, trace_route_visit, w);
+    } else if (d->full) {
+        n->rk = d->full_k;
+        at_k_t x = {w, n->rk, 0, true};
+        pfxset_foreach(w->cp_index, visit_at_k, &x);
     }
-    for (size_t b = first; b < d->n_batches; b++)
-        for (size_t i = 0; i < d->batches[b]->n_routes; i++)
-            apply_route(w, n, &d->batches[b]->routes[i]);
+    for (size_t b = first; b < d->n_batches; b++) {
+        const nm_batch_t *batch = d->batches[b];
+        for (size_t i = batch->log_lo; i < batch->log_hi; i++)
+            trace_route(w, &w->rlog[i].p, w->rlog[i].node);
+        if (batch->log_hi > n->rk)
+            n->rk = batch->log_hi;
+    }
     for (size_t i = 0; i < d->n_routes; i++)
         apply_route(w, n, &d->routes[i]);
     trace_array_end(w->tr);
@@ -161,7 +246,7 @@ static void route(world_t *w, uint32_t c, const pfx_addr_t *a, world_flow_result
 {
     const wnode_t *n = &w->nodes[c];
     pfx_t m;
-    uint64_t v;
+    uint32_t v;
     if (n->down) {
         drop(r, "source down");
         return;
@@ -176,7 +261,7 @@ static void route(world_t *w, uint32_t c, const pfx_addr_t *a, world_flow_result
             drop(r, "via no egress");
         return;
     }
-    if (n->routes && pfxset_lookup(n->routes, a, NULL, &v)) {
+    if ((v = client_route(w, c, a, NULL)) != W_NONE32) {
         const wnode_t *via = &w->nodes[v];
         const pfx_addr_t *e = egress_of(via, a->family);
         if (via->down)

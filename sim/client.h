@@ -14,6 +14,11 @@
 /* P7: a delivery arrives at its node (dropped when it belongs to an older control session). */
 void client_apply_delivery(world_t *w, nm_delivery_t *d);
 
+/* K3: the node serving addr in the client's table (longest prefix match), or W_NONE32;
+ * match (may be NULL) gets the prefix. None when the client does not accept routes. */
+uint32_t client_route(const world_t *w, uint32_t client, const pfx_addr_t *addr, pfx_t *match);
+size_t client_route_count(const world_t *w, uint32_t client);
+
 /* K1, K2: query `q` (an index into w->queries) starts now at its client. */
 void client_query_start(world_t *w, size_t q);
 

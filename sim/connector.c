@@ -6,6 +6,7 @@
 
 #include "connector.h"
 #include "control.h"
+#include "resolver_memo.h"
 
 const pfxset_t *connector_advertised(const world_t *w, uint32_t node)
 {
@@ -233,11 +234,16 @@ void connector_resolve(world_t *w, uint32_t node, const char *qname, uint16_t qt
     const char *region = w_region_name(w, n->region);
     errinfo_t err;
     int rc;
-    if (n->cache_on && (n->cache || (n->cache = dns_cache_new())))
+    if (n->cache_on && (n->cache || (n->cache = dns_cache_new()))) {
         rc = dns_cache_resolve(n->cache, w->db, qname, qtype, id, region, engine_now(w->eng),
                                out, &err);
-    else
+    } else if (wmemo_get(w->memo, n->region, qtype, qname, id, out)) {
+        rc = 0;
+    } else {
         rc = dns_resolve(w->db, qname, qtype, id, region, out, &err);
+        if (rc == 0)
+            wmemo_put(w->memo, n->region, qtype, qname, out);
+    }
     if (rc < 0) {
         memset(out, 0, sizeof *out);
         out->rcode = LDNS_RCODE_SERVFAIL;

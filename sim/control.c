@@ -10,8 +10,11 @@
 
 void control_free(world_t *w)
 {
-    for (size_t i = 0; i < w->n_cp; i++)
+    for (size_t i = 0; i < w->n_cp; i++) {
         free(w->cp[i].adv);
+        free(w->cp[i].hist);
+    }
+    free(w->rlog);
     free(w->cp);
     pfxset_free(w->cp_index);
     pfxset_free(w->global);

@@ -74,7 +74,15 @@ static int elect_global(world_t *w, uint32_t i, nm_batch_t *b)
     else if (pfxset_insert(w->global, &c->p, to) < 0)
         return -1;
     trace_primary(w, &c->p, to, W_NONE32);
-    return netmap_batch_route(b, &c->p, to);
+    /* The change becomes route-log entry n_rlog, carried by this instant's batch. */
+    if (w->n_rlog >= UINT32_MAX ||
+        w_grow((void **)&w->rlog, &w->cap_rlog, w->n_rlog + 1, sizeof *w->rlog) < 0 ||
+        w_grow((void **)&c->hist, &c->cap_hist, c->n_hist + 1, sizeof *c->hist) < 0)
+        return -1;
+    c->hist[c->n_hist++] = (chist_t){(uint32_t)w->n_rlog, to};
+    w->rlog[w->n_rlog++] = (nm_route_t){c->p, to};
+    b->log_hi = w->n_rlog;
+    return 0;
 }
 
 static int fill_rcands(world_t *w, const cprefix_t *c)
@@ -203,9 +211,10 @@ static int full(world_t *w, uint32_t node)
     if (!d)
         return 0;
     pfxset_free(d->full_routes);
-    const pfxset_t *src = w->set.regional_routing ? n->c_table : w->global;
-    d->full_routes = src ? pfxset_clone(src) : pfxset_new();
-    if (!d->full_routes)
+    d->full_routes = NULL;
+    d->full_k = w->n_rlog;
+    if (w->set.regional_routing &&
+        !(d->full_routes = n->c_table ? pfxset_clone(n->c_table) : pfxset_new()))
         return -1;
     free(d->full_exit);
     d->full_exit = NULL;
@@ -267,6 +276,8 @@ static int flush(world_t *w, nm_batch_t *b)
 void control_flush(world_t *w)
 {
     nm_batch_t *b = netmap_batch_new();
+    if (b)
+        b->log_lo = b->log_hi = w->n_rlog;
     if (!b || flush(w, b) < 0)
         w_fail(w, "out of memory (control flush)");
     if (b)

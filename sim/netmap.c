@@ -18,7 +18,6 @@ void netmap_batch_unref(nm_batch_t *b)
 {
     if (!b || --b->refs > 0)
         return;
-    free(b->routes);
     free(b->peers);
     free(b->exits);
     free(b);
@@ -26,15 +25,7 @@ void netmap_batch_unref(nm_batch_t *b)
 
 bool netmap_batch_empty(const nm_batch_t *b)
 {
-    return b->n_routes == 0 && b->n_peers == 0 && b->n_exits == 0;
-}
-
-int netmap_batch_route(nm_batch_t *b, const pfx_t *p, uint32_t node)
-{
-    if (w_grow((void **)&b->routes, &b->cap_routes, b->n_routes + 1, sizeof *b->routes) < 0)
-        return -1;
-    b->routes[b->n_routes++] = (nm_route_t){*p, node};
-    return 0;
+    return b->log_hi == b->log_lo && b->n_peers == 0 && b->n_exits == 0;
 }
 
 void netmap_delivery_free(nm_delivery_t *d)

@@ -24,7 +24,6 @@ void netmap_delivery_free(nm_delivery_t *d);
 nm_batch_t *netmap_batch_new(void);
 void netmap_batch_unref(nm_batch_t *b);
 bool netmap_batch_empty(const nm_batch_t *b);
-int netmap_batch_route(nm_batch_t *b, const pfx_t *p, uint32_t node);
 /* Attaches a batch (adds a reference). */
 int netmap_attach(nm_delivery_t *d, nm_batch_t *b);
 int netmap_add_route(nm_delivery_t *d, const pfx_t *p, uint32_t node);

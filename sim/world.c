@@ -88,7 +88,7 @@ static int setup_nodes(world_t *w)
         n->c_online = true;
         n->c_flag = n->advertise_connector;
         n->expiry_at = INT64_MAX;
-        if (n->accept_routes && !(n->routes = pfxset_new()))
+        if (w->set.regional_routing && n->accept_routes && !(n->routes = pfxset_new()))
             return -1;
         if (w->n_exit && !(n->exit_view = calloc(w->n_exit, 1)))
             return -1;
@@ -263,18 +263,15 @@ bool world_ctrl_online(const world_t *w, size_t node)
 
 size_t world_route(const world_t *w, size_t client, const pfx_addr_t *addr, pfx_t *match)
 {
-    uint64_t v;
-    if (client >= w->n_nodes || !w->nodes[client].routes ||
-        !pfxset_lookup(w->nodes[client].routes, addr, match, &v))
+    if (client >= w->n_nodes || !addr)
         return WORLD_NONE;
-    return (size_t)v;
+    uint32_t v = client_route(w, (uint32_t)client, addr, match);
+    return v == W_NONE32 ? WORLD_NONE : v;
 }
 
 size_t world_route_count(const world_t *w, size_t client)
 {
-    if (client >= w->n_nodes || !w->nodes[client].routes)
-        return 0;
-    return pfxset_count(w->nodes[client].routes);
+    return client < w->n_nodes ? client_route_count(w, (uint32_t)client) : 0;
 }
 
 const world_flow_result_t *world_flow_result(const world_t *w, size_t flow)

@@ -11,6 +11,7 @@
 #include "connector.h"
 #include "control.h"
 #include "net.h"
+#include "resolver_memo.h"
 #include "world_priv.h"
 
 enum {
@@ -80,6 +81,7 @@ static void on_zone_set(world_t *w, const wevent_t *e)
         wt_rejected(w, W_NONE32, "zone_change", err.msg);
         return;
     }
+    wmemo_clear(w->memo); /* remembered answers describe the old data */
     wt_begin(w, W_NONE32, "zone_change");
     trace_str(w->tr, "origin", e->s1);
     trace_str(w->tr, "view", e->s2);
@@ -123,6 +125,32 @@ static void flow_cb(engine_t *eng, void *ctx, uint64_t arg)
 {
     (void)eng;
     client_flow_start(ctx, (size_t)arg);
+}
+
+/* Queries and flows are the bulk of a long timeline: they keep no wevent_t. Their timeline
+ * event only hands over to a zero-delay event of their own, so that the data plane acts once
+ * this instant's arrivals are in (see world.h). */
+static void query_event(engine_t *eng, void *ctx, uint64_t arg)
+{
+    if (!engine_timer_is_set(engine_after(eng, 0, query_cb, ctx, arg)))
+        w_fail(ctx, "cannot schedule a query");
+}
+
+static void flow_event(engine_t *eng, void *ctx, uint64_t arg)
+{
+    if (!engine_timer_is_set(engine_after(eng, 0, flow_cb, ctx, arg)))
+        w_fail(ctx, "cannot schedule a flow");
+}
+
+static int schedule_data(world_t *w, sim_time_t at, int kind, size_t index, errinfo_t *err)
+{
+    engine_timer_t t = engine_schedule(w->eng, at, ENGINE_TIMELINE,
+                                       kind == EV_QUERY ? query_event : flow_event, w, index);
+    if (engine_timer_is_set(t))
+        return 0;
+    errinfo_set(err, "cannot schedule the event: %s",
+                engine_error(w->eng) ? engine_error(w->eng) : "engine refused");
+    return -1;
 }
 
 static void run_event(engine_t *eng, void *ctx, uint64_t arg)
@@ -211,13 +239,6 @@ static void run_event(engine_t *eng, void *ctx, uint64_t arg)
     case EV_ZONE_SET:
         on_zone_set(w, e);
         break;
-    case EV_QUERY:
-    case EV_FLOW:
-        /* The data plane acts once this instant's arrivals are in (see world.h). */
-        if (!engine_timer_is_set(engine_after(w->eng, 0, e->kind == EV_QUERY ? query_cb : flow_cb,
-                                              w, e->other)))
-            w_fail(w, "cannot schedule a query or flow");
-        break;
     case EV_NET_ON:
     case EV_NET_OFF:
         on_net(w, e, e->kind == EV_NET_ON);
@@ -229,20 +250,27 @@ static void run_event(engine_t *eng, void *ctx, uint64_t arg)
 
 /* ---- scheduling ---- */
 
-static wevent_t *new_event(world_t *w, sim_time_t at, int kind, size_t node, errinfo_t *err)
+static bool check_event(world_t *w, sim_time_t at, int kind, size_t node, errinfo_t *err)
 {
     if (!w->started || w->failed) {
         errinfo_set(err, "%s: events are scheduled after world_start", ev_names[kind]);
-        return NULL;
+        return false;
     }
     if (at < engine_now(w->eng)) {
         errinfo_set(err, "%s: time %lld is in the past", ev_names[kind], (long long)at);
-        return NULL;
+        return false;
     }
     if (node != WORLD_NONE && node >= w->n_nodes) {
         errinfo_set(err, "%s: node %zu does not exist", ev_names[kind], node);
-        return NULL;
+        return false;
     }
+    return true;
+}
+
+static wevent_t *new_event(world_t *w, sim_time_t at, int kind, size_t node, errinfo_t *err)
+{
+    if (!check_event(w, at, kind, node, err))
+        return NULL;
     if (w_grow((void **)&w->events, &w->cap_events, w->n_events + 1, sizeof *w->events) < 0) {
         errinfo_set(err, "out of memory");
         return NULL;
@@ -486,20 +514,19 @@ size_t world_ev_query(world_t *w, sim_time_t at, size_t node, const char *name, 
     }
     bool ok = true;
     char *cid = dupstr(id, &ok);
-    wevent_t *e = node == WORLD_NONE ? NULL : new_event(w, at, EV_QUERY, node, err);
+    bool valid = node != WORLD_NONE && check_event(w, at, EV_QUERY, node, err);
     if (node == WORLD_NONE)
         errinfo_set(err, "query: a node is required");
-    if (!e || !ok ||
+    if (!valid || !ok ||
         w_grow((void **)&w->queries, &w->cap_queries, w->n_queries + 1, sizeof *w->queries) < 0) {
-        if (e && !ok)
+        if (valid)
             errinfo_set(err, "out of memory");
         free(cname);
         free(cid);
         return WORLD_NONE;
     }
     size_t qi = w->n_queries;
-    e->other = qi;
-    if (commit(w, at, err) < 0) {
+    if (schedule_data(w, at, EV_QUERY, qi, err) < 0) {
         free(cname);
         free(cid);
         return WORLD_NONE;
@@ -516,7 +543,7 @@ size_t world_ev_query(world_t *w, sim_time_t at, size_t node, const char *name, 
     return qi;
 }
 
-static size_t flow_event(world_t *w, sim_time_t at, size_t node, const pfx_addr_t *to,
+static size_t add_flow(world_t *w, sim_time_t at, size_t node, const pfx_addr_t *to,
                          const char *name, const char *id, errinfo_t *err)
 {
     char *cname = NULL;
@@ -530,20 +557,19 @@ static size_t flow_event(world_t *w, sim_time_t at, size_t node, const pfx_addr_
     }
     bool ok = true;
     char *cid = dupstr(id, &ok);
-    wevent_t *e = node == WORLD_NONE ? NULL : new_event(w, at, EV_FLOW, node, err);
+    bool valid = node != WORLD_NONE && check_event(w, at, EV_FLOW, node, err);
     if (node == WORLD_NONE)
         errinfo_set(err, "flow: a node is required");
-    if (!e || !ok ||
+    if (!valid || !ok ||
         w_grow((void **)&w->flows, &w->cap_flows, w->n_flows + 1, sizeof *w->flows) < 0) {
-        if (e && !ok)
+        if (valid)
             errinfo_set(err, "out of memory");
         free(cname);
         free(cid);
         return WORLD_NONE;
     }
     size_t fi = w->n_flows;
-    e->other = fi;
-    if (commit(w, at, err) < 0) {
+    if (schedule_data(w, at, EV_FLOW, fi, err) < 0) {
         free(cname);
         free(cid);
         return WORLD_NONE;
@@ -563,7 +589,7 @@ static size_t flow_event(world_t *w, sim_time_t at, size_t node, const pfx_addr_
 size_t world_ev_flow_addr(world_t *w, sim_time_t at, size_t node, const pfx_addr_t *to,
                           const char *id, errinfo_t *err)
 {
-    return flow_event(w, at, node, to, NULL, id, err);
+    return add_flow(w, at, node, to, NULL, id, err);
 }
 
 size_t world_ev_flow_name(world_t *w, sim_time_t at, size_t node, const char *name,
@@ -573,7 +599,7 @@ size_t world_ev_flow_name(world_t *w, sim_time_t at, size_t node, const char *na
         errinfo_set(err, "flow: a name is required");
         return WORLD_NONE;
     }
-    return flow_event(w, at, node, NULL, name, id, err);
+    return add_flow(w, at, node, NULL, name, id, err);
 }
 
 int world_ev_net(world_t *w, sim_time_t at, sim_time_t until, const world_net_rule_t *rule,

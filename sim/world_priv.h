@@ -93,11 +93,11 @@ typedef struct {
     uint8_t bits; /* 1: 0.0.0.0/0 approved, 2: ::/0 approved */
 } nm_exit_t;
 
-/* Changes made at control for every node at one instant. */
+/* Changes made at control for every node at one instant. Route changes (without regional
+ * routing) are the entries [log_lo, log_hi) of the world's route log. */
 typedef struct {
     uint32_t refs;
-    nm_route_t *routes;
-    size_t n_routes, cap_routes;
+    size_t log_lo, log_hi;
     nm_peer_t *peers;
     size_t n_peers, cap_peers;
     nm_exit_t *exits;
@@ -116,7 +116,8 @@ typedef struct {
     size_t n_routes, cap_routes;
     bool full;               /* a whole netmap: replaces what the node holds */
     size_t full_after;       /* full: batches before this index are already in it */
-    pfxset_t *full_routes;   /* full: the route table (prefix -> node) */
+    pfxset_t *full_routes;   /* full, regional routing: the route table (prefix -> node) */
+    size_t full_k;           /* full, otherwise: the route log's length when it was taken */
     uint8_t *full_exit;      /* full: exit availability per exit slot */
     bool has_sdns;
     wsdns_t *sdns;
@@ -173,8 +174,11 @@ typedef struct {
     uint64_t route_changes;
     bool warned_routes; /* S5 warning given */
 
-    /* client side: the netmap as delivered */
-    pfxset_t *routes; /* prefix -> node, when accept_routes */
+    /* client side: the netmap as delivered. Without regional routing every client holds the
+     * same table at some point of the route log: the first rk entries applied. With regional
+     * routing each client holds its own table. */
+    size_t rk;
+    pfxset_t *routes; /* regional routing: prefix -> node, when accept_routes */
     wsdns_t *sdns;
     uint8_t *exit_view; /* per exit slot: bits as nm_exit_t */
     nm_delivery_t *open_delivery;
@@ -202,10 +206,18 @@ typedef struct {
     bool approved;
 } cadv_t;
 
+/* The node a prefix was elected to from route-log entry idx on (W_NONE32: withdrawn). */
+typedef struct {
+    uint32_t idx;
+    uint32_t node;
+} chist_t;
+
 typedef struct {
     pfx_t p;
     cadv_t *adv;
     size_t n_adv, cap_adv;
+    chist_t *hist; /* non-regional elections, in log order */
+    size_t n_hist, cap_hist;
     uint32_t current; /* non-regional: elected node, W_NONE32 */
     bool dirty;
     bool exit;
@@ -299,6 +311,8 @@ struct world {
     size_t n_cp, cap_cp;
     pfxset_t *cp_index;  /* prefix -> index into cp */
     pfxset_t *global;    /* non-regional: prefix -> elected node */
+    nm_route_t *rlog;    /* non-regional: every election change, in order */
+    size_t n_rlog, cap_rlog;
     uint32_t *dirty;
     size_t n_dirty, cap_dirty;
     uint32_t *dirty_clients;
@@ -337,6 +351,7 @@ struct world {
     learn_msg_t lmsg; /* scratch for learn traces */
     conn_change_t change; /* scratch */
     pfxset_t *empty;
+    struct wmemo *memo; /* answers of the DNS data (resolver_memo.h) */
 };
 
 /* Grows *arr (element size elem) to hold at least need elements. 0 or -1 (out of memory). */
