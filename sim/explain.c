@@ -134,12 +134,15 @@ static void sentence(out_t *o, const json_t *j)
     const char *kind = str_or(j, "kind", "?");
     const char *node = str_or(j, "node", "control");
     if (strcmp(kind, "dns_query") == 0) {
-        put(o, "%s asks for %s %s (query '%s'), %s: ", node, str_or(j, "name", "?"),
-            str_or(j, "type", "A"), str_or(j, "id", "-"), path_text(str(j, "path")));
+        put(o, "%s asks for %s %s", node, str_or(j, "name", "?"), str_or(j, "type", "A"));
+        if (str(j, "id"))
+            put(o, " (query '%s')", str(j, "id"));
+        put(o, ", %s: ", path_text(str(j, "path")));
         put_list(o, json_object_get(j, "to"));
     } else if (strcmp(kind, "dns_answer") == 0) {
-        put(o, "%s gets %s for %s (query '%s')", node, str_or(j, "rcode", "?"),
-            str_or(j, "name", "?"), str_or(j, "id", "-"));
+        put(o, "%s gets %s for %s", node, str_or(j, "rcode", "?"), str_or(j, "name", "?"));
+        if (str(j, "id"))
+            put(o, " (query '%s')", str(j, "id"));
         if (str(j, "first"))
             put(o, ", first address %s", str(j, "first"));
         if (str(j, "by"))
@@ -208,7 +211,7 @@ static void sentence(out_t *o, const json_t *j)
         json_t *p;
         json_array_foreach(peers, i, p) {
             const char *pn = json_string_value(json_array_get(p, 0));
-            put(o, "%s%s %s", i ? "," : "; peers:", pn ? pn : "?",
+            put(o, "%s%s %s", i ? ", " : "; peers: ", pn ? pn : "?",
                 json_is_true(json_array_get(p, 1)) ? "online" : "offline");
         }
         if (json_object_get(j, "splitdns"))
@@ -220,7 +223,10 @@ static void sentence(out_t *o, const json_t *j)
                 (long long)json_integer_value(json_object_get(cfg, "domains")),
                 (long long)json_integer_value(json_object_get(cfg, "routes")));
     } else if (strcmp(kind, "flow") == 0) {
-        put(o, "%s's flow '%s' to %s", node, str_or(j, "id", "-"), str_or(j, "to", "?"));
+        put(o, "%s's flow", node);
+        if (str(j, "id"))
+            put(o, " '%s'", str(j, "id"));
+        put(o, " to %s", str_or(j, "to", "?"));
         if (str(j, "name"))
             put(o, " (%s)", str(j, "name"));
         const char *oc = str_or(j, "outcome", "?");
