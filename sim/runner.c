@@ -129,45 +129,53 @@ static sim_time_t record_time(const char *rec, size_t len)
     return t;
 }
 
+/* Records are in time order (T1): the first record after `t` is found by bisection, then the
+ * node's records are gathered walking back and forth from there. */
+static size_t first_after(const trace_t *tr, sim_time_t t)
+{
+    size_t lo = 0, hi = trace_count(tr);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, len;
+        const char *rec = trace_record(tr, mid, &len);
+        if (rec != NULL && record_time(rec, len) <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static void add_context(const trace_t *tr, check_result_t *c, size_t k)
 {
     if (k == 0)
         return;
-    size_t count = trace_count(tr);
-    size_t *before = calloc(k, sizeof *before);
-    size_t *after = calloc(k, sizeof *after);
-    if (before == NULL || after == NULL)
-        goto out;
+    size_t count = trace_count(tr), split = first_after(tr, c->context_time);
+    size_t *idx = calloc(2 * k, sizeof *idx);
+    if (idx == NULL)
+        return;
+    /* Before: walking back, stored from the end of the first half. */
     size_t nb = 0, na = 0;
-    for (size_t i = 0; i < count && na < k; i++) {
+    for (size_t i = split; i > 0 && nb < k; i--) {
+        size_t len;
+        const char *rec = trace_record(tr, i - 1, &len);
+        if (rec != NULL && record_of_node(rec, len, c->context_node))
+            idx[k - 1 - nb++] = i - 1;
+    }
+    for (size_t i = split; i < count && na < k; i++) {
         size_t len;
         const char *rec = trace_record(tr, i, &len);
-        if (rec == NULL || !record_of_node(rec, len, c->context_node))
-            continue;
-        if (record_time(rec, len) <= c->context_time)
-            before[nb++ % k] = i;
-        else
-            after[na++] = i;
+        if (rec != NULL && record_of_node(rec, len, c->context_node))
+            idx[k + na++] = i;
     }
-    size_t total = (nb < k ? nb : k) + na;
-    if ((c->context = calloc(total ? total : 1, sizeof *c->context)) == NULL)
-        goto out;
-    size_t first = nb < k ? 0 : nb - k;
-    for (size_t j = first; j < nb; j++) {
-        size_t len;
-        const char *rec = trace_record(tr, before[j % k], &len);
-        if ((c->context[c->n_context] = strndup(rec, len)) != NULL)
-            c->n_context++;
+    if ((c->context = calloc(nb + na + 1, sizeof *c->context)) != NULL) {
+        for (size_t j = k - nb; j < k + na; j++) {
+            size_t len;
+            const char *rec = trace_record(tr, idx[j], &len);
+            if ((c->context[c->n_context] = strndup(rec, len)) != NULL)
+                c->n_context++;
+        }
     }
-    for (size_t j = 0; j < na; j++) {
-        size_t len;
-        const char *rec = trace_record(tr, after[j], &len);
-        if ((c->context[c->n_context] = strndup(rec, len)) != NULL)
-            c->n_context++;
-    }
-out:
-    free(before);
-    free(after);
+    free(idx);
 }
 
 static void collect_warnings(const trace_t *tr, run_result_t *out)
