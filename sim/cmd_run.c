@@ -567,7 +567,21 @@ static int run_all(const paths_t *paths, const opts_t *o, const run_opts_t *ro, 
                 goto out;
             }
             if (pid == 0) {
+                /* The worker needs none of the scheduler's state: let it go (and the other
+                 * workers' pipes), so that the worker ends with nothing of it left over. */
                 close(fds[0]);
+                for (size_t k = 0; k < o->jobs; k++) {
+                    if (wk[k].pid != 0)
+                        close(wk[k].fd);
+                    free(wk[k].buf);
+                }
+                for (size_t k = 0; k < n; k++)
+                    run_result_clear(&pending[k]);
+                free(pending);
+                free(state);
+                free(wk);
+                free(slot_job);
+                free(pfd);
                 worker_main(fds[1], paths->v[next], o, ro);
             }
             close(fds[1]);
