@@ -156,30 +156,39 @@ void client_apply_delivery(world_t *w, nm_delivery_t *d)
         apply_route(w, n, &d->routes[i]);
     trace_array_end(w->tr);
 
-    trace_array_begin(w->tr, "peers");
-    for (size_t b = first; b < d->n_batches; b++)
-        for (size_t i = 0; i < d->batches[b]->n_peers; i++) {
-            const nm_peer_t *p = &d->batches[b]->peers[i];
-            trace_array_begin(w->tr, NULL);
-            wt_node(w->tr, NULL, w, p->node);
-            trace_bool(w->tr, NULL, p->online);
-            trace_array_end(w->tr);
-        }
-    trace_array_end(w->tr);
-
-    trace_array_begin(w->tr, "exit");
-    if (d->full && d->full_exit)
-        for (size_t s = 0; s < w->n_exit; s++) {
-            n->exit_view[s] = d->full_exit[s];
-            trace_exit(w, w->exit_nodes[s], d->full_exit[s]);
-        }
-    for (size_t b = first; b < d->n_batches; b++)
-        for (size_t i = 0; i < d->batches[b]->n_exits; i++) {
-            const nm_exit_t *x = &d->batches[b]->exits[i];
-            n->exit_view[w->nodes[x->node].exit_slot] = x->bits;
-            trace_exit(w, x->node, x->bits);
-        }
-    trace_array_end(w->tr);
+    /* Peers and exit availability are written only when the delivery has some. */
+    size_t n_peers = 0, n_exits = d->full && d->full_exit ? w->n_exit : 0;
+    for (size_t b = first; b < d->n_batches; b++) {
+        n_peers += d->batches[b]->n_peers;
+        n_exits += d->batches[b]->n_exits;
+    }
+    if (n_peers) {
+        trace_array_begin(w->tr, "peers");
+        for (size_t b = first; b < d->n_batches; b++)
+            for (size_t i = 0; i < d->batches[b]->n_peers; i++) {
+                const nm_peer_t *p = &d->batches[b]->peers[i];
+                trace_array_begin(w->tr, NULL);
+                wt_node(w->tr, NULL, w, p->node);
+                trace_bool(w->tr, NULL, p->online);
+                trace_array_end(w->tr);
+            }
+        trace_array_end(w->tr);
+    }
+    if (n_exits) {
+        trace_array_begin(w->tr, "exit");
+        if (d->full && d->full_exit)
+            for (size_t s = 0; s < w->n_exit; s++) {
+                n->exit_view[s] = d->full_exit[s];
+                trace_exit(w, w->exit_nodes[s], d->full_exit[s]);
+            }
+        for (size_t b = first; b < d->n_batches; b++)
+            for (size_t i = 0; i < d->batches[b]->n_exits; i++) {
+                const nm_exit_t *x = &d->batches[b]->exits[i];
+                n->exit_view[w->nodes[x->node].exit_slot] = x->bits;
+                trace_exit(w, x->node, x->bits);
+            }
+        trace_array_end(w->tr);
+    }
 
     if (d->has_sdns) {
         w_sdns_unref(n->sdns);

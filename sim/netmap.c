@@ -28,22 +28,73 @@ bool netmap_batch_empty(const nm_batch_t *b)
     return b->log_hi == b->log_lo && b->n_peers == 0 && b->n_exits == 0;
 }
 
-void netmap_delivery_free(nm_delivery_t *d)
+#define SLAB_SIZE 1024
+
+struct nm_slab {
+    struct nm_slab *next;
+    nm_delivery_t d[SLAB_SIZE];
+};
+
+/* Drops what a delivery refers to; its arrays keep their capacity for the next use. */
+static void clear_delivery(nm_delivery_t *d)
 {
     for (size_t i = 0; i < d->n_batches; i++)
         netmap_batch_unref(d->batches[i]);
-    free(d->batches);
-    free(d->routes);
+    d->n_batches = 0;
+    d->n_routes = 0;
     pfxset_free(d->full_routes);
+    d->full_routes = NULL;
     free(d->full_exit);
+    d->full_exit = NULL;
     w_sdns_unref(d->sdns);
+    d->sdns = NULL;
     w_config_unref(d->config);
-    free(d);
+    d->config = NULL;
+    d->full = d->has_sdns = d->has_config = false;
+    d->full_after = d->full_k = 0;
 }
 
-static void delivery_free_msg(wmsg_t *m)
+void netmap_delivery_release(world_t *w, nm_delivery_t *d)
 {
-    netmap_delivery_free((nm_delivery_t *)(void *)m);
+    clear_delivery(d);
+    d->in_use = false;
+    d->next_free = w->free_deliveries;
+    w->free_deliveries = d;
+}
+
+void netmap_pool_free(world_t *w)
+{
+    while (w->slabs) {
+        struct nm_slab *s = w->slabs;
+        w->slabs = s->next;
+        for (size_t i = 0; i < SLAB_SIZE; i++) {
+            clear_delivery(&s->d[i]);
+            free(s->d[i].batches);
+            free(s->d[i].routes);
+        }
+        free(s);
+    }
+    w->free_deliveries = NULL;
+}
+
+static nm_delivery_t *take_delivery(world_t *w)
+{
+    if (!w->free_deliveries) {
+        struct nm_slab *s = calloc(1, sizeof *s);
+        if (!s)
+            return NULL;
+        s->next = w->slabs;
+        w->slabs = s;
+        for (size_t i = SLAB_SIZE; i-- > 0;) {
+            s->d[i].next_free = w->free_deliveries;
+            w->free_deliveries = &s->d[i];
+        }
+    }
+    nm_delivery_t *d = w->free_deliveries;
+    w->free_deliveries = d->next_free;
+    d->next_free = NULL;
+    d->in_use = true;
+    return d;
 }
 
 static void deliver_cb(engine_t *e, void *ctx, uint64_t arg)
@@ -51,9 +102,8 @@ static void deliver_cb(engine_t *e, void *ctx, uint64_t arg)
     (void)e;
     world_t *w = ctx;
     nm_delivery_t *d = (nm_delivery_t *)(uintptr_t)arg;
-    w_msg_unlink(&d->hdr);
     client_apply_delivery(w, d);
-    netmap_delivery_free(d);
+    netmap_delivery_release(w, d);
 }
 
 nm_delivery_t *netmap_open(world_t *w, uint32_t node)
@@ -65,23 +115,20 @@ nm_delivery_t *netmap_open(world_t *w, uint32_t node)
     nm_delivery_t *d = n->open_delivery;
     if (d && d->sent_at == now && d->epoch == n->epoch)
         return d;
-    d = calloc(1, sizeof *d);
+    d = take_delivery(w);
     if (!d) {
         w_fail(w, "out of memory (netmap)");
         return NULL;
     }
-    d->hdr.free_fn = delivery_free_msg;
     d->node = node;
     d->epoch = n->epoch;
     d->sent_at = now;
-    w_msg_link(w, &d->hdr);
     if (!w->converging) {
         sim_time_t at = ctrl_propagation_at(now, w->seed, n->id, w->set.propagation_delay,
                                             w->set.propagation_jitter);
         if (!engine_timer_is_set(engine_schedule(w->eng, at, ENGINE_GENERATED, deliver_cb, w,
                                                  (uint64_t)(uintptr_t)d))) {
-            w_msg_unlink(&d->hdr);
-            netmap_delivery_free(d);
+            netmap_delivery_release(w, d);
             w_fail(w, "cannot schedule a netmap delivery");
             return NULL;
         }

@@ -19,7 +19,10 @@
 /* The node's delivery of this instant (created and scheduled on first use), or NULL when its
  * session is down. */
 nm_delivery_t *netmap_open(world_t *w, uint32_t node);
-void netmap_delivery_free(nm_delivery_t *d);
+/* Returns a delivery to the world's pool (its references are released). */
+void netmap_delivery_release(world_t *w, nm_delivery_t *d);
+/* Frees every delivery, pending ones included (world_free). */
+void netmap_pool_free(world_t *w);
 
 nm_batch_t *netmap_batch_new(void);
 void netmap_batch_unref(nm_batch_t *b);

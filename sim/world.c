@@ -116,9 +116,8 @@ static int converge(world_t *w)
         nm_delivery_t *d = w->nodes[i].open_delivery;
         if (!d)
             continue;
-        w_msg_unlink(&d->hdr);
         client_apply_delivery(w, d);
-        netmap_delivery_free(d);
+        netmap_delivery_release(w, d);
     }
     w->converging = false;
     return w->failed ? -1 : 0;

@@ -75,8 +75,8 @@
  *   approval    prefix, approved (bool), by         (autoApprovers, control route, event, none,
  *                                                    left, unapprove)
  *   primary     prefix, to (node or null), client (with regional routing)
- *   netmap      full, routes [[prefix, node or null]...], peers [[node, online]...],
- *               exit [[node, v4, v6]...], splitdns (entries, when changed), config (when changed)
+ *   netmap      full, routes [[prefix, node or null]...], and when there are some: peers
+ *               [[node, online]...], exit [[node, v4, v6]...], splitdns (entries), config
  *   flow        id, to, outcome, via, egress, reason
  *   node_down, node_up, ctrl_lost, ctrl_back, offline, online, restart, policy (version),
  *   egress_break, egress_mend, latency (region, rtt, now_region), exit_select (exit),

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "netmap.h"
 #include "resolver_memo.h"
 #include "world_priv.h"
 
@@ -265,6 +266,7 @@ void world_free(world_t *w)
         w_msg_unlink(m);
         m->free_fn(m);
     }
+    netmap_pool_free(w);
     control_free(w);
     for (size_t i = 0; i < w->n_nodes; i++) {
         wnode_t *n = &w->nodes[i];

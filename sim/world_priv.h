@@ -104,9 +104,12 @@ typedef struct {
     size_t n_exits, cap_exits;
 } nm_batch_t;
 
-/* Everything control sent one node at one instant (P7: arrives together, in order). */
-typedef struct {
-    wmsg_t hdr;
+/* Everything control sent one node at one instant (P7: arrives together, in order). Deliveries
+ * live in slabs owned by the world (netmap.c) and are recycled: there are millions of them. */
+typedef struct nm_delivery nm_delivery_t;
+struct nm_delivery {
+    nm_delivery_t *next_free;
+    bool in_use;
     uint32_t node;
     uint64_t epoch;
     sim_time_t sent_at;
@@ -123,7 +126,7 @@ typedef struct {
     wsdns_t *sdns;
     bool has_config;
     wconfig_t *config;
-} nm_delivery_t;
+};
 
 /* A node's report to control (T2: after advertise_delay). */
 typedef struct {
@@ -352,6 +355,8 @@ struct world {
     conn_change_t change; /* scratch */
     pfxset_t *empty;
     struct wmemo *memo; /* answers of the DNS data (resolver_memo.h) */
+    struct nm_slab *slabs; /* deliveries (netmap.c) */
+    nm_delivery_t *free_deliveries;
 };
 
 /* Grows *arr (element size elem) to hold at least need elements. 0 or -1 (out of memory). */
