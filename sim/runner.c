@@ -350,6 +350,8 @@ void runner_run_scenario(const scenario_t *s, const diag_list_t *load_diags,
             failed = true;
             add_context(tr, c, o.context);
         }
+        /* An expectation left unchecked is never a pass. */
+        failed |= c->status == CHECK_NOT_RUN;
     }
     if (o.keep_trace) {
         size_t len;
