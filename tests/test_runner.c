@@ -512,6 +512,91 @@ static void test_explain(void)
     CU_ASSERT_EQUAL(strlen(tiny), 7);
 }
 
+static void test_explain_sentences(void)
+{
+    /* One sentence per kind of trace record (world.h lists them). */
+    static const char *const cases[][2] = {
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"learn\",\"name\":\"x.example\",\"rcode\":\"NOERROR\","
+         "\"malformed\":\"bad pointer\"}",
+         "c rejects its NOERROR answer for x.example for learning: malformed (bad pointer)"},
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"learn\",\"name\":\"x.example\",\"rcode\":\"NXDOMAIN\","
+         "\"records\":[]}",
+         "c answers NXDOMAIN for x.example and learns nothing (no routed address)"},
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"route_change\",\"cause\":\"restart\",\"add\":[],"
+         "\"remove\":[\"1.2.3.4/32\"]}",
+         "c's advertised set removes 1.2.3.4/32 after its restart"},
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"route_change\",\"cause\":\"expiry\",\"add\":[\"1.0.0.0/8\"],"
+         "\"remove\":[\"1.2.3.4/32\"]}",
+         "c's advertised set adds 1.0.0.0/8 and removes 1.2.3.4/32 as learned routes expired"},
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"report\",\"full\":true,\"add\":[],\"remove\":[]}",
+         "control receives c's full set: changes nothing"},
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"approval\",\"prefix\":\"1.2.3.4/32\",\"approved\":false,"
+         "\"by\":\"none\"}",
+         "control: 1.2.3.4/32 on c waits for approval (no autoApprovers entry covers it)"},
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"approval\",\"prefix\":\"1.2.3.4/32\",\"approved\":false,"
+         "\"by\":\"left\"}",
+         "control: 1.2.3.4/32 on c loses its approval (it left the node's set)"},
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"approval\",\"prefix\":\"1.2.3.4/32\",\"approved\":true,"
+         "\"by\":\"event\"}",
+         "control: 1.2.3.4/32 on c approved by an approve event"},
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"approval\",\"prefix\":\"1.0.0.0/8\",\"approved\":true,"
+         "\"by\":\"control route\"}",
+         "control: 1.0.0.0/8 on c approved as a control route of the app"},
+        {"{\"t\":0,\"node\":\"c\",\"kind\":\"approval\",\"prefix\":\"1.0.0.0/8\",\"approved\":false,"
+         "\"by\":\"unapprove\"}",
+         "control: 1.0.0.0/8 on c is unapproved by an event"},
+        {"{\"t\":0,\"kind\":\"primary\",\"prefix\":\"1.2.3.4/32\",\"to\":null}",
+         "control: no node serves 1.2.3.4/32 any more"},
+        {"{\"t\":0,\"kind\":\"primary\",\"prefix\":\"1.2.3.4/32\",\"to\":\"c\",\"client\":\"l\"}",
+         "control elects c to serve 1.2.3.4/32 for l"},
+        {"{\"t\":0,\"node\":\"l\",\"kind\":\"netmap\",\"full\":true,\"routes\":[[\"1.2.3.4/32\",null]],"
+         "\"peers\":[[\"c\",false],[\"d\",true]],\"exit\":[],\"config\":{\"domains\":2,\"routes\":1}}",
+         "l receives a full netmap; routes: 1.2.3.4/32 withdrawn; peers: c offline, d online; app "
+         "configuration: 2 domains, 1 routes"},
+        {"{\"t\":0,\"node\":\"l\",\"kind\":\"flow\",\"id\":null,\"to\":\"1.2.3.4\",\"name\":\"w.x\","
+         "\"outcome\":\"exit\",\"via\":\"e\",\"egress\":\"5.6.7.8\",\"reason\":null}",
+         "l's flow to 1.2.3.4 (w.x) goes through exit node e, egress 5.6.7.8"},
+        {"{\"t\":0,\"node\":\"l\",\"kind\":\"dns_query\",\"id\":\"q\",\"name\":\"w.x\",\"type\":\"AAAA\","
+         "\"path\":\"exit\",\"to\":[\"e\"]}",
+         "l asks for w.x AAAA (query 'q'), through its exit node: e"},
+        {"{\"t\":0,\"node\":\"l\",\"kind\":\"dns_query\",\"id\":null,\"name\":\"w.x\",\"type\":\"A\","
+         "\"path\":\"local\",\"to\":[]}",
+         "l asks for w.x A, to its own resolver: none"},
+        {"{\"t\":0,\"node\":\"l\",\"kind\":\"dns_answer\",\"id\":null,\"name\":\"w.x\",\"rcode\":\"SERVFAIL\","
+         "\"first\":null,\"by\":null}",
+         "l gets SERVFAIL for w.x"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"node_down\"}", "n goes down"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"node_up\"}", "n comes up"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"ctrl_lost\"}", "n loses its control session"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"ctrl_back\"}", "n's control session is back"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"offline\"}", "control now sees n offline"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"online\"}", "control sees n online"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"restart\"}", "n restarts"},
+        {"{\"t\":0,\"kind\":\"policy\",\"version\":2}", "control installs policy version 2"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"egress_break\"}", "n's egress breaks"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"egress_mend\"}", "n's egress is mended"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"latency\",\"region\":\"us\",\"rtt\":5,\"now_region\":\"us\"}",
+         "n's latency to us changes; its region is us"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"exit_select\",\"exit\":\"e\"}", "n selects exit node e"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"exit_select\",\"exit\":null}", "n deselects its exit node"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"advertise_connector\",\"value\":false}",
+         "n turns advertise_connector off"},
+        {"{\"t\":0,\"kind\":\"zone_change\",\"origin\":\"x.\",\"view\":\"eu\",\"owner\":\"w.x.\","
+         "\"type\":1,\"records\":0}",
+         "zone x. view eu: w.x. type 1 gets 0 record(s)"},
+        {"{\"t\":0,\"kind\":\"warning\",\"reason\":\"S5: many\"}", "warning: S5: many"},
+        {"{\"t\":0,\"node\":\"n\",\"kind\":\"rejected\",\"event\":\"approve\",\"reason\":\"not advertised\"}",
+         "approve event rejected for n: not advertised"},
+    };
+    char line[1024];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        explain_record(cases[i][0], strlen(cases[i][0]), line, sizeof line);
+        if (strcmp(line, cases[i][1]) != 0)
+            fprintf(stderr, "\n got: %s\nwant: %s\n", line, cases[i][1]);
+        CU_ASSERT_STRING_EQUAL(line, cases[i][1]);
+    }
+}
+
 void suite_runner(void);
 void suite_runner(void)
 {
@@ -530,6 +615,7 @@ void suite_runner(void)
          test_text_report},
         {"XML escaping of markup, control bytes and bad UTF-8", test_xml_escape},
         {"K5 explain tells the run from the trace", test_explain},
+        {"explain has a sentence for every kind of record", test_explain_sentences},
         CU_TEST_INFO_NULL,
     };
     TEST_SUITE("runner", tests);
