@@ -291,9 +291,7 @@ size_t conn_memory(const conn_t *c)
     m += pfxset_memory(c->manual) + pfxset_memory(c->control) + pfxset_memory(c->absorbers);
     m += pfxset_memory(c->orphans) + pfxset_memory(c->adv);
     m += conn_learned_memory(&c->learned);
-    m += c->msg.cap_names * sizeof *c->msg.names + c->msg.text_cap;
-    m += c->msg.cap_edges * sizeof *c->msg.edges + c->msg.cap_addrs * sizeof *c->msg.addrs;
-    m += c->msg.scratch_cap;
+    m += learn_msg_memory(&c->msg); /* learn's buffers and working memory */
     m += c->scratch_cap * sizeof *c->scratch;
     return m;
 }

@@ -3,8 +3,9 @@
  * The matcher keeps one open-addressing table keyed by domain text, each key carrying two flags:
  * "d is configured" and "*.d is configured". Keys are hashed with FNV-1a-64 run over the text
  * from its last byte to its first, so that a single right-to-left pass over a name yields the
- * hash of every label suffix in turn: matching a name costs one byte pass plus one probe per
- * label, and never allocates. */
+ * hash of every label suffix in turn: matching a name costs one byte pass plus at most one
+ * probe per label, and never allocates. The lengths of the keys are kept as bit sets, so only
+ * suffixes as long as some key are probed. */
 #include "dname.h"
 
 #include <stdio.h>
@@ -17,20 +18,23 @@
 #define FNV_PRIME 0x100000001b3ULL
 
 /* Byte classes of canonical name text: what N1 allows, digits apart (the last label must not
- * be all digits). A table, because these loops are on the learning hot path. */
-enum { BYTE_OTHER = 0, BYTE_NAME = 1, BYTE_DIGIT = 2 };
-static const uint8_t byte_class[256] = {
-    ['a'] = BYTE_NAME,  ['b'] = BYTE_NAME,  ['c'] = BYTE_NAME,  ['d'] = BYTE_NAME,
-    ['e'] = BYTE_NAME,  ['f'] = BYTE_NAME,  ['g'] = BYTE_NAME,  ['h'] = BYTE_NAME,
-    ['i'] = BYTE_NAME,  ['j'] = BYTE_NAME,  ['k'] = BYTE_NAME,  ['l'] = BYTE_NAME,
-    ['m'] = BYTE_NAME,  ['n'] = BYTE_NAME,  ['o'] = BYTE_NAME,  ['p'] = BYTE_NAME,
-    ['q'] = BYTE_NAME,  ['r'] = BYTE_NAME,  ['s'] = BYTE_NAME,  ['t'] = BYTE_NAME,
-    ['u'] = BYTE_NAME,  ['v'] = BYTE_NAME,  ['w'] = BYTE_NAME,  ['x'] = BYTE_NAME,
-    ['y'] = BYTE_NAME,  ['z'] = BYTE_NAME,  ['-'] = BYTE_NAME,  ['_'] = BYTE_NAME,
-    ['0'] = BYTE_DIGIT, ['1'] = BYTE_DIGIT, ['2'] = BYTE_DIGIT, ['3'] = BYTE_DIGIT,
-    ['4'] = BYTE_DIGIT, ['5'] = BYTE_DIGIT, ['6'] = BYTE_DIGIT, ['7'] = BYTE_DIGIT,
-    ['8'] = BYTE_DIGIT, ['9'] = BYTE_DIGIT,
-};
+ * be all digits). A table, because these loops are on the learning hot path. Both allowed
+ * classes carry BYTE_OK, so that AND-ing a label's classes tells whether all its bytes are
+ * allowed and OR-ing them whether it is all digits (== BYTE_DIGIT). */
+enum { BYTE_OTHER = 0, BYTE_OK = 4, BYTE_NAME = BYTE_OK | 1, BYTE_DIGIT = BYTE_OK | 2 };
+#define CLASS_OF(c)                                                                             \
+    (((c) >= 'a' && (c) <= 'z') || (c) == '-' || (c) == '_' ? BYTE_NAME                         \
+     : (c) >= '0' && (c) <= '9'                               ? BYTE_DIGIT                        \
+                                                              : BYTE_OTHER)
+#define LOWER_OF(c) ((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' + 'a' : (c))
+/* A byte read from the wire: its lower-cased value, and that value's class in bits 8..15. */
+#define FOLDED_OF(c) (CLASS_OF(LOWER_OF(c)) << 8 | LOWER_OF(c))
+#define ROW4(F, c) F(c), F((c) + 1), F((c) + 2), F((c) + 3)
+#define ROW16(F, c) ROW4(F, c), ROW4(F, (c) + 4), ROW4(F, (c) + 8), ROW4(F, (c) + 12)
+#define ROW64(F, c) ROW16(F, c), ROW16(F, (c) + 16), ROW16(F, (c) + 32), ROW16(F, (c) + 48)
+#define TABLE256(F) {ROW64(F, 0), ROW64(F, 64), ROW64(F, 128), ROW64(F, 192)}
+static const uint8_t byte_class[256] = TABLE256(CLASS_OF);
+static const uint16_t byte_folded[256] = TABLE256(FOLDED_OF);
 
 static bool is_name_byte(unsigned char c)
 {
@@ -198,6 +202,21 @@ static size_t put_odd_byte(char *out, size_t o, unsigned char c)
     return o;
 }
 
+/* Copies one label of wire bytes to out lower-cased; returns BYTE_OK when N1 allows every
+ * byte (0 otherwise) and gives the OR of their classes in *any. */
+static unsigned copy_label_fast(const uint8_t *src, size_t n, char *out, unsigned *any)
+{
+    unsigned all = ~0u, or_classes = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = byte_folded[src[i]];
+        all &= v;
+        or_classes |= v;
+        out[i] = (char)v;
+    }
+    *any = or_classes >> 8;
+    return all >> 8 & BYTE_OK;
+}
+
 bool dn_name_from_wire(const uint8_t *wire, size_t n, char *out, size_t cap, size_t *out_len)
 {
     size_t o = 0, pos = 0;
@@ -215,18 +234,18 @@ bool dn_name_from_wire(const uint8_t *wire, size_t n, char *out, size_t cap, siz
         }
         if (o > 0)
             out[o++] = '.';
-        label_classes = 0;
-        for (size_t i = 0; i < label_len; i++) {
-            unsigned char c = wire[pos + i];
-            if (c >= 'A' && c <= 'Z')
-                c = (unsigned char)(c - 'A' + 'a');
-            unsigned cls = byte_class[c];
-            label_classes |= cls;
-            if (cls != BYTE_OTHER) {
-                out[o++] = (char)c;
-            } else {
-                valid = false;
-                o = put_odd_byte(out, o, c);
+        /* Usually every byte is allowed: copy the label as it is; else write it again with
+         * the odd bytes escaped. */
+        if (copy_label_fast(wire + pos, label_len, out + o, &label_classes) == BYTE_OK) {
+            o += label_len;
+        } else {
+            valid = false;
+            for (size_t i = 0; i < label_len; i++) {
+                unsigned char c = ascii_lower(wire[pos + i]);
+                if (is_name_byte(c))
+                    out[o++] = (char)c;
+                else
+                    o = put_odd_byte(out, o, c);
             }
         }
         pos += label_len;
@@ -249,7 +268,25 @@ typedef struct {
     uint8_t flags; /* KEY_* */
 } dn_slot_t;
 
+/* Bit k of a length set: some key of length k carries the flag. A name's suffix whose
+ * length has no key is not looked up at all. */
+typedef struct {
+    uint64_t bits[4];
+} dn_lengths_t;
+
+static void lengths_add(dn_lengths_t *set, size_t len)
+{
+    set->bits[len >> 6 & 3] |= 1ULL << (len & 63);
+}
+
+static bool lengths_has(const dn_lengths_t *set, size_t len)
+{
+    return set->bits[len >> 6 & 3] >> (len & 63) & 1;
+}
+
 struct dn_matcher {
+    dn_lengths_t exact_lens, wildcard_lens; /* lengths of keys with KEY_EXACT, KEY_WILDCARD_BASE */
+    size_t min_wildcard_len;                /* the shortest KEY_WILDCARD_BASE key; 0: none */
     dn_slot_t *slots;
     size_t n_slots; /* power of two, or 0 */
     size_t n_keys;
@@ -257,6 +294,17 @@ struct dn_matcher {
     char *arena;
     size_t arena_len, arena_cap;
 };
+
+static void note_key_length(dn_matcher_t *m, bool wildcard, size_t len)
+{
+    if (!wildcard) {
+        lengths_add(&m->exact_lens, len);
+        return;
+    }
+    lengths_add(&m->wildcard_lens, len);
+    if (m->min_wildcard_len == 0 || len < m->min_wildcard_len)
+        m->min_wildcard_len = len;
+}
 
 static uint64_t reverse_hash(const char *s, size_t n)
 {
@@ -337,6 +385,7 @@ int dn_matcher_add(dn_matcher_t *m, const dn_domain_t *d)
             if (slot->flags & flag)
                 return 0; /* N5: duplicates collapse */
             slot->flags |= flag;
+            note_key_length(m, d->wildcard, n);
             m->n_domains++;
             return 1;
         }
@@ -361,6 +410,7 @@ int dn_matcher_add(dn_matcher_t *m, const dn_domain_t *d)
     slot->off = (uint32_t)m->arena_len;
     slot->len = (uint16_t)n;
     slot->flags = flag;
+    note_key_length(m, d->wildcard, n);
     m->arena_len += n;
     m->n_keys++;
     m->n_domains++;
@@ -371,41 +421,49 @@ unsigned dn_matcher_match(const dn_matcher_t *m, const char *name, size_t n)
 {
     if (m->n_keys == 0 || n == 0 || n > DN_NAME_MAX)
         return 0;
+    /* No key as long as the name, and every wildcard's base too long to lie strictly above
+     * it (a label and a dot at least): nothing can match, valid or not. */
+    if (!lengths_has(&m->exact_lens, n) &&
+        (m->min_wildcard_len == 0 || m->min_wildcard_len + 2 > n))
+        return 0;
+    const unsigned char *begin = (const unsigned char *)name, *p = begin + n;
     unsigned how = 0;
     uint64_t h = FNV_OFFSET;
-    size_t label_len = 0;
-    unsigned label_classes = 0;
     bool last_label = true;
-    /* Right to left: at each label start, h is the hash of the suffix from there. The N1
-     * check runs in the same pass; an invalid name returns 0 whatever was found. */
-    for (size_t i = n; i-- > 0;) {
-        unsigned char c = (unsigned char)name[i];
-        if (c == '.') {
-            if (label_len == 0 || (last_label && label_classes == BYTE_DIGIT))
-                return 0;
-            last_label = false;
-            label_len = 0;
-        } else {
+    /* Right to left, a label at a time: at each label start, h is the hash of the suffix from
+     * there. The N1 check runs in the same pass; an invalid name returns 0 whatever was
+     * found. */
+    for (;;) {
+        const unsigned char *end = p;
+        unsigned all = BYTE_OK, any = 0;
+        while (p != begin && p[-1] != '.') {
+            unsigned c = *--p;
             unsigned cls = byte_class[c];
-            if (cls == BYTE_OTHER || ++label_len > DN_LABEL_MAX)
-                return 0;
-            if (last_label)
-                label_classes |= cls;
+            all &= cls;
+            any |= cls;
+            h = (h ^ c) * FNV_PRIME;
         }
-        h ^= c;
-        h *= FNV_PRIME;
-        if (i == 0) {
-            const dn_slot_t *slot = find_slot(m, h, name, n);
-            if (slot->len != 0 && (slot->flags & KEY_EXACT))
-                how |= DN_MATCH_EXACT;
-        } else if (name[i - 1] == '.' && !(how & DN_MATCH_WILDCARD)) {
-            /* A proper suffix d: "*.d" matches the name, which lies strictly below d. */
-            const dn_slot_t *slot = find_slot(m, h, name + i, n - i);
+        size_t label_len = (size_t)(end - p);
+        if (all != BYTE_OK || label_len == 0 || label_len > DN_LABEL_MAX ||
+            (last_label && any == BYTE_DIGIT))
+            return 0;
+        last_label = false;
+        size_t suffix_len = (size_t)(begin + n - p);
+        if (p == begin) {
+            if (lengths_has(&m->exact_lens, n)) {
+                const dn_slot_t *slot = find_slot(m, h, name, n);
+                if (slot->len != 0 && (slot->flags & KEY_EXACT))
+                    how |= DN_MATCH_EXACT;
+            }
+            return how;
+        }
+        /* p is a proper suffix d: "*.d" matches the name, which lies strictly below d. */
+        if (!(how & DN_MATCH_WILDCARD) && lengths_has(&m->wildcard_lens, suffix_len)) {
+            const dn_slot_t *slot = find_slot(m, h, (const char *)p, suffix_len);
             if (slot->len != 0 && (slot->flags & KEY_WILDCARD_BASE))
                 how |= DN_MATCH_WILDCARD;
         }
+        h = (h ^ '.') * FNV_PRIME;
+        p--; /* past the dot */
     }
-    if (label_len == 0 || (last_label && label_classes == BYTE_DIGIT))
-        return 0;
-    return how;
 }

@@ -1,14 +1,18 @@
 /* learn: parsing a response for learning (L1) and routing its addresses (L2-L4).
  *
  * learn_parse walks the header, the question and the answer section with ldns's wire helpers;
- * ldns_wire2dname decompresses every name and bounds pointer chains. Kept names are converted
- * to text (N2) and interned, so that CNAME edges and address owners are small integers.
+ * ldns_wire2dname decompresses names and bounds pointer chains. A name field that is just a
+ * pointer to where an earlier name of the same message starts is that name again, and is taken
+ * from memory instead (see read_name): in a typical answer every owner is such a pointer. Kept
+ * names are converted to text (N2) and interned, so that CNAME edges and address owners are
+ * small integers.
  *
  * learn_route reverses the CNAME edges into a compact adjacency list and walks backwards from
  * each address owner with a visited mark, so fan-in and cycles terminate. The sorted list of
  * matching names reached from an owner is computed once per owner and reused by every address
- * record of that owner; a (name, address) set drops duplicate pairs. All working memory lives
- * in msg->scratch and is kept from call to call. */
+ * record of that owner; a (name, address) set drops duplicate pairs when an address comes in
+ * more than one record. All working memory lives in msg->scratch and is kept from call to
+ * call. */
 #include "learn.h"
 
 #include <stdlib.h>
@@ -25,6 +29,20 @@
 #define RR_FIXED_LEN 10 /* type, class, ttl, rdlength */
 #define NONE UINT32_MAX
 
+/* A name that starts at a wire offset a compression pointer can reach, decoded by ldns in
+ * the current message. Direct-mapped by offset: a collision just forgets the older start. */
+#define NAME_START_SLOTS 32
+#define NAME_BYTES_CAP 1024
+#define POINTER_REACH 0x4000 /* a pointer's 14 bits */
+
+typedef struct {
+    uint32_t gen;       /* the message it belongs to; stale when not the current one */
+    uint32_t index;     /* the interned name, NONE until interned */
+    uint16_t off;       /* the wire offset where the name starts */
+    uint16_t bytes_off; /* its uncompressed bytes in name_bytes, */
+    uint16_t bytes_len; /* 0 when they were not kept */
+} name_start_t;
+
 /* The working memory behind msg->scratch. */
 typedef struct {
     /* learn_parse: name text hash -> name index + 1, used once a message has many names. */
@@ -36,6 +54,11 @@ typedef struct {
     uint8_t last_wire[LDNS_MAX_DOMAINLEN + 1];
     size_t last_wire_len; /* 0: none in this message */
     uint32_t last_index;
+    /* Where names start in this message (see read_name), and the bytes of those names. */
+    name_start_t starts[NAME_START_SLOTS];
+    uint32_t gen; /* the current message's mark in starts[] */
+    uint8_t name_bytes[NAME_BYTES_CAP];
+    size_t name_bytes_len;
     /* learn_route, one entry per name. */
     uint8_t *how;
     uint32_t *stamp, *rev_start, *queue, *list_off, *list_len;
@@ -86,6 +109,24 @@ void learn_msg_free(learn_msg_t *msg)
     learn_msg_init(msg);
 }
 
+size_t learn_msg_memory(const learn_msg_t *msg)
+{
+    size_t m = msg->cap_names * sizeof *msg->names + msg->text_cap +
+               msg->cap_edges * sizeof *msg->edges + msg->cap_addrs * sizeof *msg->addrs;
+    const learn_work_t *w = msg->scratch;
+    if (w == NULL)
+        return m;
+    m += sizeof *w + w->intern_slots * sizeof *w->intern;
+    /* how, stamp, queue, list_off, list_len: cap_names each; rev_start: one more. */
+    if (w->cap_names > 0)
+        m += w->cap_names * (sizeof *w->how + 4 * sizeof(uint32_t)) +
+             (w->cap_names + 1) * sizeof *w->rev_start;
+    m += w->cap_edges * sizeof *w->rev_list + w->pool_cap * sizeof *w->pool;
+    m += w->cap_addr_flags * sizeof *w->addr_allowed + w->cap_recs * sizeof *w->recs;
+    m += w->pair_slots * sizeof *w->pairs;
+    return m;
+}
+
 static void msg_clear(learn_msg_t *msg)
 {
     msg->n_names = 0;
@@ -131,26 +172,40 @@ typedef struct {
 #define MASK_LO(len) ((len) <= 64 ? 0 : ~0ULL << (128 - (len)))
 #define RANGE(fam, len, hi, lo) {fam, len, hi, lo, MASK_HI(len), MASK_LO(len)}
 
-/* The disallowed ranges in the layout of pfx.h (IPv4 in bits 63..32 of hi). No range has
- * length 0, so the shifts above stay in range. */
-static const range_t disallowed[] = {
-    RANGE(PFX_V4, 8, 0x0000000000000000ULL, 0),  /* 0.0.0.0/8, 0.0.0.0 included */
-    RANGE(PFX_V4, 8, 0x7f00000000000000ULL, 0),  /* 127.0.0.0/8 */
-    RANGE(PFX_V4, 16, 0xa9fe000000000000ULL, 0), /* 169.254.0.0/16 */
-    RANGE(PFX_V4, 4, 0xe000000000000000ULL, 0),  /* 224.0.0.0/4 */
-    RANGE(PFX_V4, 4, 0xf000000000000000ULL, 0),  /* 240.0.0.0/4 */
-    RANGE(PFX_V4, 10, 0x6440000000000000ULL, 0), /* 100.64.0.0/10 */
-    RANGE(PFX_V6, 128, 0, 0),                    /* :: */
-    RANGE(PFX_V6, 128, 0, 1),                    /* ::1 */
-    RANGE(PFX_V6, 96, 0, 0x0000ffff00000000ULL), /* ::ffff:0:0/96, never unmapped */
-    RANGE(PFX_V6, 10, 0xfe80000000000000ULL, 0), /* fe80::/10 */
-    RANGE(PFX_V6, 8, 0xff00000000000000ULL, 0),  /* ff00::/8 */
-    RANGE(PFX_V6, 48, 0xfd7a115ca1e00000ULL, 0), /* fd7a:115c:a1e0::/48 */
-};
+/* The disallowed ranges in the layout of pfx.h (IPv4 in bits 63..32 of hi), as
+ * X(family, len, hi, lo). No range has length 0, so the shifts above stay in range. */
+#define DISALLOWED_RANGES(X)                                                                    \
+    X(PFX_V4, 8, 0x0000000000000000ULL, 0)  /* 0.0.0.0/8, 0.0.0.0 included */                   \
+    X(PFX_V4, 8, 0x7f00000000000000ULL, 0)  /* 127.0.0.0/8 */                                   \
+    X(PFX_V4, 16, 0xa9fe000000000000ULL, 0) /* 169.254.0.0/16 */                                \
+    X(PFX_V4, 4, 0xe000000000000000ULL, 0)  /* 224.0.0.0/4 */                                   \
+    X(PFX_V4, 4, 0xf000000000000000ULL, 0)  /* 240.0.0.0/4 */                                   \
+    X(PFX_V4, 10, 0x6440000000000000ULL, 0) /* 100.64.0.0/10 */                                 \
+    X(PFX_V6, 128, 0, 0)                    /* :: */                                            \
+    X(PFX_V6, 128, 0, 1)                    /* ::1 */                                           \
+    X(PFX_V6, 96, 0, 0x0000ffff00000000ULL) /* ::ffff:0:0/96, never unmapped */                 \
+    X(PFX_V6, 10, 0xfe80000000000000ULL, 0) /* fe80::/10 */                                     \
+    X(PFX_V6, 8, 0xff00000000000000ULL, 0)  /* ff00::/8 */                                      \
+    X(PFX_V6, 48, 0xfd7a115ca1e00000ULL, 0) /* fd7a:115c:a1e0::/48 */
+
+#define AS_RANGE(fam, len, hi, lo) RANGE(fam, len, hi, lo),
+static const range_t disallowed[] = {DISALLOWED_RANGES(AS_RANGE)};
+
+/* Every range is at least 4 bits long, so the top 4 bits of whatever lies in it are those of
+ * its first address: the set of those nibbles per family rules most addresses out at once. */
+#define AS_AT_LEAST_4(fam, len, hi, lo) &&(len) >= 4
+_Static_assert(1 DISALLOWED_RANGES(AS_AT_LEAST_4), "a disallowed range shorter than 4 bits");
+#define AS_V4_NIBBLE(fam, len, hi, lo) | ((fam) == PFX_V4 ? 1u << ((uint64_t)(hi) >> 60) : 0u)
+#define AS_V6_NIBBLE(fam, len, hi, lo) | ((fam) == PFX_V6 ? 1u << ((uint64_t)(hi) >> 60) : 0u)
+static const unsigned v4_nibbles = 0u DISALLOWED_RANGES(AS_V4_NIBBLE);
+static const unsigned v6_nibbles = 0u DISALLOWED_RANGES(AS_V6_NIBBLE);
 
 /* True when bits of length len are equal to or inside a disallowed range. */
 static bool bits_disallowed(uint8_t family, unsigned len, uint64_t hi, uint64_t lo)
 {
+    unsigned nibbles = family == PFX_V4 ? v4_nibbles : family == PFX_V6 ? v6_nibbles : 0;
+    if (len < 4 || !(nibbles >> (hi >> 60) & 1))
+        return false; /* shorter than every range, or outside all of them */
     for (size_t i = 0; i < sizeof disallowed / sizeof disallowed[0]; i++) {
         const range_t *r = &disallowed[i];
         if (r->family == family && len >= r->len && (hi & r->hi_mask) == r->hi &&
@@ -248,12 +303,95 @@ typedef struct {
     errinfo_t *err;
 } reader_t;
 
-/* Reads the name at r->pos (decompressing it) and advances past it. The name is handed to
- * the caller in *out (to free with ldns_rdf_deep_free), or freed at once when out is NULL. */
-static bool read_name(reader_t *r, const char *what, unsigned no, ldns_rdf **out)
+/* A name read from the message: its uncompressed wire bytes (valid until the next message),
+ * its interned index once known, and the known start it came from, to tell when interned. */
+typedef struct {
+    const uint8_t *data;
+    size_t size;
+    uint32_t index;       /* NONE until interned */
+    name_start_t *start;  /* NULL when the name's start is not remembered */
+    uint16_t start_off;
+} name_ref_t;
+
+static name_start_t *start_slot(learn_work_t *w, size_t off)
 {
-    ldns_rdf *dname = NULL;
+    return &w->starts[(off ^ off >> 5) & (NAME_START_SLOTS - 1)];
+}
+
+/* The known start at off (a compression pointer's target), or NULL. A start whose bytes were
+ * not kept and that was never interned cannot stand for its name: NULL as well. */
+static name_start_t *known_start(learn_work_t *w, size_t off)
+{
+    name_start_t *s = start_slot(w, off);
+    if (s->gen == w->gen && s->off == off && (s->index != NONE || s->bytes_len != 0))
+        return s;
+    return NULL;
+}
+
+/* Remembers that a name was decoded from off; keeps its bytes while the buffer has room. */
+static name_start_t *remember_start(learn_work_t *w, size_t off, const uint8_t *data,
+                                    size_t size)
+{
+    name_start_t *s = start_slot(w, off);
+    s->gen = w->gen;
+    s->off = (uint16_t)off;
+    s->index = NONE;
+    s->bytes_len = 0;
+    if (size <= sizeof w->name_bytes - w->name_bytes_len) {
+        memcpy(w->name_bytes + w->name_bytes_len, data, size);
+        s->bytes_off = (uint16_t)w->name_bytes_len;
+        s->bytes_len = (uint16_t)size;
+        w->name_bytes_len += size;
+    }
+    return s;
+}
+
+/* read_name without the shortcut: ldns_wire2dname, its checks, and remembering the start. */
+/* L1 "a bad compression pointer": RFC 1035 (4.1.4) lets a pointer name only a prior
+ * occurrence of a name. We hold every pointer of a name to that: its target must lie past the
+ * 12-byte header and strictly before the start of the run of labels that contains the pointer,
+ * so every jump goes further back than anything this name has read. That rejects pointers into
+ * the header, forward pointers and every loop at the first bad jump (ldns alone accepts the
+ * first two and follows a loop 65,535 times before giving up). This only checks jump targets;
+ * ldns_wire2dname still decodes the name and reports every other fault. Returns the offset of
+ * the bad pointer, or 0 when there is none. */
+static size_t bad_pointer_at(const uint8_t *wire, size_t len, size_t start)
+{
+    size_t pos = start, run_start = start;
+    while (pos < len) {
+        uint8_t b = wire[pos];
+        if (b == 0 || (b & 0xC0) == 0x40 || (b & 0xC0) == 0x80)
+            return 0; /* the end, or a label type ldns rejects itself */
+        if ((b & 0xC0) == 0) {
+            pos += 1u + b;
+            continue;
+        }
+        if (len - pos < 2)
+            return 0; /* cut short: ldns reports it */
+        size_t target = (size_t)(b & 0x3F) << 8 | wire[pos + 1];
+        if (target < LDNS_HEADER_SIZE || target >= run_start)
+            return pos;
+        pos = run_start = target;
+    }
+    return 0;
+}
+
+static bool read_name_ldns(reader_t *r, learn_work_t *w, const char *what, unsigned no,
+                           uint8_t *buf, name_ref_t *ref)
+{
     size_t start = r->pos;
+    size_t bad = bad_pointer_at(r->wire, r->len, start);
+    if (bad != 0) {
+        size_t target = (size_t)(r->wire[bad] & 0x3F) << 8 | r->wire[bad + 1];
+        errinfo_set(r->err,
+                    "%s %u: bad name at offset %zu: the compression pointer at offset %zu "
+                    "points to %zu, %s",
+                    what, no, start, bad, target,
+                    target < LDNS_HEADER_SIZE ? "inside the header"
+                                              : "not to a prior name (RFC 1035 4.1.4)");
+        return false;
+    }
+    ldns_rdf *dname = NULL;
     ldns_status st = ldns_wire2dname(&dname, r->wire, r->len, &r->pos);
     if (st != LDNS_STATUS_OK) {
         ldns_rdf_deep_free(dname);
@@ -261,18 +399,64 @@ static bool read_name(reader_t *r, const char *what, unsigned no, ldns_rdf **out
                     ldns_get_errorstr_by_id(st));
         return false;
     }
-    if (out != NULL)
-        *out = dname;
-    else
+    const uint8_t *data = ldns_rdf_data(dname);
+    size_t size = ldns_rdf_size(dname);
+    if (size > LDNS_MAX_DOMAINLEN + 1) { /* not what ldns gives; refuse rather than overrun */
         ldns_rdf_deep_free(dname);
+        errinfo_set(r->err, "%s %u: bad name at offset %zu: too long", what, no, start);
+        return false;
+    }
+    ref->index = NONE;
+    ref->size = size;
+    ref->start = NULL;
+    ref->start_off = 0;
+    if (start < POINTER_REACH) {
+        ref->start = remember_start(w, start, data, size);
+        ref->start_off = (uint16_t)start;
+    }
+    if (ref->start != NULL && ref->start->bytes_len != 0) {
+        ref->data = w->name_bytes + ref->start->bytes_off;
+    } else {
+        memcpy(buf, data, size);
+        ref->data = buf;
+    }
+    ldns_rdf_deep_free(dname);
     return true;
 }
 
-/* Converts a name to text (N2) and interns it; NONE on out-of-memory. */
-static uint32_t intern_name(learn_msg_t *msg, learn_work_t *w, const ldns_rdf *dname)
+/* Reads the name at r->pos and advances past it. buf (LDNS_MAX_DOMAINLEN + 1 bytes) holds
+ * the name's bytes when they are not kept elsewhere.
+ *
+ * A name field that is a compression pointer to the start of a name already decoded in this
+ * message denotes that same name: ldns would follow the pointer and decode the same bytes with
+ * the same bounds, and one more pointer cannot reach its limit (LDNS_MAX_POINTERS, 65535),
+ * since a name that decoded never visits a pointer twice and pointers reach only the first
+ * 16 KiB of the message. Only that exact case is taken from memory; every other name,
+ * pointers into the middle of names and to any other offset included, goes through
+ * ldns_wire2dname and its checks. */
+static inline bool read_name(reader_t *r, learn_work_t *w, const char *what, unsigned no,
+                             uint8_t *buf, name_ref_t *ref)
 {
-    const uint8_t *data = ldns_rdf_data(dname);
-    size_t size = ldns_rdf_size(dname);
+    size_t start = r->pos;
+    if (start < r->len && r->len - start >= 2 && r->wire[start] >= 0xC0) {
+        size_t target = (size_t)(r->wire[start] & 0x3F) << 8 | r->wire[start + 1];
+        name_start_t *s = known_start(w, target);
+        if (s != NULL) {
+            ref->index = s->index;
+            ref->data = w->name_bytes + s->bytes_off;
+            ref->size = s->bytes_len;
+            ref->start = s;
+            ref->start_off = s->off;
+            r->pos = start + 2;
+            return true;
+        }
+    }
+    return read_name_ldns(r, w, what, no, buf, ref);
+}
+
+/* Converts a name to text (N2) and interns it; NONE on out-of-memory. */
+static uint32_t intern_name(learn_msg_t *msg, learn_work_t *w, const uint8_t *data, size_t size)
+{
     if (size == w->last_wire_len && memcmp(data, w->last_wire, size) == 0)
         return w->last_index;
     char text[DN_WIRE_TEXT_MAX];
@@ -287,9 +471,24 @@ static uint32_t intern_name(learn_msg_t *msg, learn_work_t *w, const ldns_rdf *d
     return index;
 }
 
-static bool parse_question(reader_t *r, unsigned no)
+/* The index of a name read by read_name, interned on first use; NONE on out-of-memory. */
+static uint32_t intern_ref(learn_msg_t *msg, learn_work_t *w, name_ref_t *ref)
 {
-    if (!read_name(r, "question", no, NULL))
+    if (ref->index != NONE)
+        return ref->index;
+    ref->index = intern_name(msg, w, ref->data, ref->size);
+    name_start_t *s = ref->start;
+    /* The start may have been taken over by another name meanwhile. */
+    if (ref->index != NONE && s != NULL && s->gen == w->gen && s->off == ref->start_off)
+        s->index = ref->index;
+    return ref->index;
+}
+
+static bool parse_question(reader_t *r, learn_work_t *w, unsigned no)
+{
+    uint8_t buf[LDNS_MAX_DOMAINLEN + 1];
+    name_ref_t name;
+    if (!read_name(r, w, "question", no, buf, &name))
         return false;
     if (r->len - r->pos < 4) {
         errinfo_set(r->err, "question %u: type and class run past the end of the message", no);
@@ -306,20 +505,20 @@ static uint64_t read_u64(const uint8_t *p)
 
 /* An IN A or AAAA record (RDATA length already checked) or an IN CNAME record. */
 static bool keep_record(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigned no,
-                        const ldns_rdf *owner_name, uint16_t type, size_t rdata, size_t rdlen)
+                        name_ref_t *owner_name, uint16_t type, size_t rdata, size_t rdlen)
 {
-    uint32_t owner = intern_name(msg, w, owner_name);
+    uint32_t owner = intern_ref(msg, w, owner_name);
     if (owner == NONE) {
         errinfo_set(r->err, "answer record %u: out of memory", no);
         return false;
     }
     if (type == RR_TYPE_CNAME) {
         reader_t target_r = {r->wire, r->len, rdata, r->err};
-        ldns_rdf *target_name = NULL;
-        if (!read_name(&target_r, "answer record", no, &target_name))
+        uint8_t buf[LDNS_MAX_DOMAINLEN + 1];
+        name_ref_t target_name;
+        if (!read_name(&target_r, w, "answer record", no, buf, &target_name))
             return false;
-        uint32_t target = intern_name(msg, w, target_name);
-        ldns_rdf_deep_free(target_name);
+        uint32_t target = intern_ref(msg, w, &target_name);
         if (target_r.pos != rdata + rdlen) {
             errinfo_set(r->err,
                         "answer record %u: CNAME RDATA is %zu bytes but its name takes %zu", no,
@@ -358,14 +557,14 @@ static bool keep_record(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigned
 
 static bool parse_answer(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigned no)
 {
-    ldns_rdf *owner_name = NULL;
-    if (!read_name(r, "answer record", no, &owner_name))
+    uint8_t buf[LDNS_MAX_DOMAINLEN + 1];
+    name_ref_t owner_name;
+    if (!read_name(r, w, "answer record", no, buf, &owner_name))
         return false;
-    bool ok = false;
     if (r->len - r->pos < RR_FIXED_LEN) {
         errinfo_set(r->err, "answer record %u: the fixed fields run past the end of the message",
                     no);
-        goto done;
+        return false;
     }
     const uint8_t *p = r->wire + r->pos;
     uint16_t type = ldns_read_uint16(p), cls = ldns_read_uint16(p + 2);
@@ -375,25 +574,32 @@ static bool parse_answer(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigne
         errinfo_set(r->err,
                     "answer record %u: RDATA of %zu bytes runs past the end of the message", no,
                     rdlen);
-        goto done;
+        return false;
     }
     r->pos = rdata + rdlen;
-    if (cls != RR_CLASS_IN || (type != RR_TYPE_A && type != RR_TYPE_AAAA && type != RR_TYPE_CNAME)) {
-        ok = true; /* L1: only IN A, AAAA and CNAME count */
-        goto done;
-    }
+    if (cls != RR_CLASS_IN || (type != RR_TYPE_A && type != RR_TYPE_AAAA && type != RR_TYPE_CNAME))
+        return true; /* L1: only IN A, AAAA and CNAME count */
     if (type != RR_TYPE_CNAME) {
         size_t want = type == RR_TYPE_A ? 4 : 16;
         if (rdlen != want) {
             errinfo_set(r->err, "answer record %u: %s RDATA is %zu bytes, not %zu", no,
                         type == RR_TYPE_A ? "A" : "AAAA", rdlen, want);
-            goto done;
+            return false;
         }
     }
-    ok = keep_record(r, msg, w, no, owner_name, type, rdata, rdlen);
-done:
-    ldns_rdf_deep_free(owner_name);
-    return ok;
+    return keep_record(r, msg, w, no, &owner_name, type, rdata, rdlen);
+}
+
+/* Starts a new message: the known starts and kept name bytes of the last one are dropped. */
+static void work_new_message(learn_work_t *w)
+{
+    w->intern_live = false;
+    w->last_wire_len = 0;
+    w->name_bytes_len = 0;
+    if (++w->gen == 0) { /* wrapped: stale entries could look current */
+        memset(w->starts, 0, sizeof w->starts);
+        w->gen = 1;
+    }
 }
 
 bool learn_parse(const uint8_t *wire, size_t len, learn_msg_t *msg, errinfo_t *err)
@@ -409,13 +615,12 @@ bool learn_parse(const uint8_t *wire, size_t len, learn_msg_t *msg, errinfo_t *e
                     LDNS_HEADER_SIZE);
         return false;
     }
-    w->intern_live = false;
-    w->last_wire_len = 0;
+    work_new_message(w);
     unsigned qd = LDNS_QDCOUNT(wire), an = LDNS_ANCOUNT(wire);
     reader_t r = {wire, len, LDNS_HEADER_SIZE, err};
     bool ok = true;
     for (unsigned i = 1; ok && i <= qd; i++)
-        ok = parse_question(&r, i);
+        ok = parse_question(&r, w, i);
     for (unsigned i = 1; ok && i <= an; i++)
         ok = parse_answer(&r, msg, w, i);
     if (!ok)
@@ -494,8 +699,9 @@ static void sort_u32(uint32_t *v, size_t n)
 }
 
 /* Computes, once per owner, the sorted matching names in {o} and every name from which o is
- * reached over the CNAME edges (L2, L3). */
-static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation)
+ * reached over the CNAME edges (L2, L3). walk is false when the message has no edges (the
+ * reverse edges are then not built). */
+static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation, bool walk)
 {
     if (w->list_off[o] != NONE)
         return true;
@@ -510,7 +716,7 @@ static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation)
                 return false;
             w->pool[w->pool_len++] = x;
         }
-        for (uint32_t k = w->rev_start[x]; k < w->rev_start[x + 1]; k++) {
+        for (uint32_t k = walk ? w->rev_start[x] : 0; walk && k < w->rev_start[x + 1]; k++) {
             uint32_t y = w->rev_list[k];
             if (w->stamp[y] != generation) {
                 w->stamp[y] = generation;
@@ -527,6 +733,26 @@ static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation)
 static bool same_addr(const pfx_addr_t *a, const pfx_addr_t *b)
 {
     return a->family == b->family && a->bits.hi == b->bits.hi && a->bits.lo == b->bits.lo;
+}
+
+/* Up to this many allowed addresses are checked for repeats pairwise rather than hashed. */
+#define PAIRWISE_MAX 8
+
+/* True when no two allowed address records carry the same address, so that no (name,
+ * address) pair can come twice: every owner's list of names has no repeats. Checked pairwise
+ * for a few addresses; false (hash the pairs) for more. */
+static bool allowed_addrs_distinct(const learn_msg_t *msg, const learn_work_t *w)
+{
+    if (msg->n_addrs > PAIRWISE_MAX)
+        return false;
+    for (size_t k = 1; k < msg->n_addrs; k++) {
+        if (!w->addr_allowed[k])
+            continue;
+        for (size_t j = 0; j < k; j++)
+            if (w->addr_allowed[j] && same_addr(&msg->addrs[j].addr, &msg->addrs[k].addr))
+                return false;
+    }
+    return true;
 }
 
 static size_t pair_hash(uint32_t name, const pfx_addr_t *a)
@@ -563,7 +789,8 @@ long learn_route(learn_msg_t *msg, const dn_matcher_t *m, const learn_record_t *
     }
     if (!any)
         return 0; /* nothing in this message can be routed */
-    if (!build_reverse_edges(msg, w))
+    bool walk = msg->n_edges > 0;
+    if (walk && !build_reverse_edges(msg, w))
         return -1;
 
     /* Pass 1: the matching names of every owner that has an allowed address. */
@@ -577,7 +804,7 @@ long learn_route(learn_msg_t *msg, const dn_matcher_t *m, const learn_record_t *
         w->addr_allowed[k] = !learn_addr_disallowed(&a->addr);
         if (!w->addr_allowed[k])
             continue;
-        if (w->list_off[a->owner] == NONE && !collect_matching(w, a->owner, ++generation))
+        if (w->list_off[a->owner] == NONE && !collect_matching(w, a->owner, ++generation, walk))
             return -1;
         total += w->list_len[a->owner];
     }
@@ -588,6 +815,22 @@ long learn_route(learn_msg_t *msg, const dn_matcher_t *m, const learn_record_t *
     *out = w->recs;
 
     /* Pass 2: records in address order, then name order; each (name, address) pair once. */
+    if (allowed_addrs_distinct(msg, w)) {
+        size_t count = 0;
+        for (size_t k = 0; k < msg->n_addrs; k++) {
+            const learn_addr_t *a = &msg->addrs[k];
+            if (!w->addr_allowed[k])
+                continue;
+            const uint32_t *names = w->pool + w->list_off[a->owner];
+            for (uint32_t j = 0; j < w->list_len[a->owner]; j++) {
+                learn_record_t *r = &w->recs[count++];
+                r->name = names[j];
+                r->how = w->how[names[j]];
+                r->addr = a->addr;
+            }
+        }
+        return (long)count;
+    }
     size_t slots = 16;
     while (slots < 2 * total)
         slots *= 2;

@@ -4,6 +4,10 @@
  * answer section only, L1) into a learn_msg_t: the distinct names of the answer (interned, in
  * order of first appearance), its CNAME edges, and its address records. A malformed message is
  * rejected whole with a message saying what is wrong, and the learn_msg_t is left empty.
+ * A "bad compression pointer" is one into the header, or one that does not point strictly
+ * back to a prior occurrence (RFC 1035 4.1.4), which also covers every loop; a name longer
+ * than 255 octets on the wire cannot be parsed either (RFC 1035 2.3.4), so it makes the
+ * message malformed, unlike a name that is merely invalid under N1 (N2).
  *
  * learn_route then applies L2-L4 against the configured domains: an address record with owner o
  * is routed when some name in {o} plus every name from which o can be reached over the CNAME
@@ -61,6 +65,8 @@ typedef struct {
 
 void learn_msg_init(learn_msg_t *msg);
 void learn_msg_free(learn_msg_t *msg);
+/* Bytes held by msg: its buffers and learn's working memory (0 for a message never used). */
+size_t learn_msg_memory(const learn_msg_t *msg);
 static inline const char *learn_name_text(const learn_msg_t *msg, uint32_t i)
 {
     return msg->text + msg->names[i].text_off;

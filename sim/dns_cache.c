@@ -256,14 +256,14 @@ static int cached_result(dns_cache_t *cache, const dns_db_t *db, const ldns_rdf 
                          uint16_t qtype, const char *region, int64_t now_ns, dns_result_t *res,
                          bool *from_cache, errinfo_t *err)
 {
-    memset(res, 0, sizeof *res);
-    if ((res->answer = ldns_rr_list_new()) == NULL)
-        goto oom;
     const ldns_rdf *visited[DNS_MAX_CHAIN + 1];
     size_t nvisited = 0;
     visited[nvisited++] = qname;
     const ldns_rdf *cur = qname;
     ldns_rdf *lc = NULL;
+    memset(res, 0, sizeof *res);
+    if ((res->answer = ldns_rr_list_new()) == NULL)
+        goto oom;
     for (;;) {
         ldns_rdf_deep_free(lc);
         if ((lc = ldns_rdf_clone(cur)) == NULL)
@@ -274,7 +274,7 @@ static int cached_result(dns_cache_t *cache, const dns_db_t *db, const ldns_rdf 
             *from_cache = true;
             for (size_t i = 0; i < ldns_rr_list_rr_count(e->rrs); i++)
                 if (push_aged(res->answer, ldns_rr_list_rr(e->rrs, i), e->expires, now_ns) != 0)
-                    goto oom_lc;
+                    goto oom;
             res->rcode = LDNS_RCODE_NOERROR;
             break;
         }
@@ -288,7 +288,7 @@ static int cached_result(dns_cache_t *cache, const dns_db_t *db, const ldns_rdf 
                 break;
             }
             if (push_aged(res->answer, ldns_rr_list_rr(cn->rrs, 0), cn->expires, now_ns) != 0)
-                goto oom_lc;
+                goto oom;
             res->chain_len++;
             /* The target is read from our own copy: cache entries may go while we walk. */
             const ldns_rdf *target =
@@ -306,31 +306,27 @@ static int cached_result(dns_cache_t *cache, const dns_db_t *db, const ldns_rdf 
             *from_cache = true;
             res->rcode = neg == e ? LDNS_RCODE_NOERROR : LDNS_RCODE_NXDOMAIN;
             if ((res->soa = ldns_rr_clone(neg->soa)) == NULL)
-                goto oom_lc;
+                goto oom;
             ldns_rr_set_ttl(res->soa, (uint32_t)((neg->expires - now_ns) / NS_PER_S));
             break;
         }
         dns_result_t part;
         if (dns_resolve_result(db, cur, qtype, region, false, &part, err) != 0)
-            goto fail_lc;
+            goto fail;
         int rc = store_result(cache, cur, qtype, &part, now_ns);
         if (rc == 0)
             rc = append_db_part(res, &part, visited, nvisited);
         dns_result_clear(&part);
         if (rc != 0)
-            goto oom_lc;
+            goto oom;
         break;
     }
     ldns_rdf_deep_free(lc);
     return 0;
-oom_lc:
-    errinfo_set(err, "out of memory");
-fail_lc:
-    ldns_rdf_deep_free(lc);
-    dns_result_clear(res);
-    return -1;
 oom:
     errinfo_set(err, "out of memory");
+fail:
+    ldns_rdf_deep_free(lc);
     dns_result_clear(res);
     return -1;
 }

@@ -92,6 +92,7 @@ static void view_free(dns_view_t *v)
         ldns_traverse_postorder(v->names, node_free_v, NULL);
         ldns_rbtree_free(v->names);
     }
+    dns_namemap_clear(&v->index);
     ldns_rr_free(v->synth_soa);
     ldns_rdf_deep_free(v->origin);
     free(v);
@@ -159,14 +160,21 @@ void dns_db_free(dns_db_t *db)
         ldns_traverse_postorder(db->zones, zone_free_v, NULL);
         ldns_rbtree_free(db->zones);
     }
+    dns_namemap_clear(&db->zone_index);
     dns_db_scripts_free(db->scripts);
     free(db);
 }
 
 static dns_zone_t *zone_find(const dns_db_t *db, const ldns_rdf *origin)
 {
-    ldns_rbnode_t *rb = ldns_rbtree_search(db->zones, origin);
-    return rb != NULL && rb != LDNS_RBTREE_NULL ? (dns_zone_t *)rb : NULL;
+    return dns_namemap_get(&db->zone_index, origin);
+}
+
+static void zone_unlink_free(dns_db_t *db, dns_zone_t *z)
+{
+    dns_namemap_del(&db->zone_index, z->origin);
+    ldns_rbtree_delete(db->zones, z->origin);
+    zone_free(z);
 }
 
 static dns_view_t **zone_view_slot(dns_zone_t *z, const char *view)
@@ -182,6 +190,24 @@ static dns_view_t **zone_view_slot(dns_zone_t *z, const char *view)
 static bool zone_is_empty(const dns_zone_t *z)
 {
     return z->deflt == NULL && z->nregions == 0;
+}
+
+/* Adds the view of a region to the zone (v passes to the zone on success). */
+static int zone_add_region(dns_zone_t *z, const char *region, dns_view_t *v)
+{
+    if (z->nregions == z->cap) {
+        size_t cap = z->cap ? 2 * z->cap : 4;
+        dns_region_view_t *r = realloc(z->regions, cap * sizeof *r);
+        if (r == NULL)
+            return -1;
+        z->regions = r;
+        z->cap = cap;
+    }
+    char *name = strdup(region);
+    if (name == NULL)
+        return -1;
+    z->regions[z->nregions++] = (dns_region_view_t){name, v};
+    return 0;
 }
 
 /* Finds or creates the zone and its view; *created_zone / *created_view say what was new. */
@@ -201,6 +227,10 @@ static dns_view_t *view_get_or_create(dns_db_t *db, const ldns_rdf *origin, cons
         }
         ldns_dname2canonical(z->origin);
         z->rb.key = z->origin;
+        if (dns_namemap_put(&db->zone_index, z->origin, z) != 0) {
+            zone_free(z);
+            return NULL;
+        }
         ldns_rbtree_insert(db->zones, &z->rb);
         *created_zone = true;
     }
@@ -208,33 +238,15 @@ static dns_view_t *view_get_or_create(dns_db_t *db, const ldns_rdf *origin, cons
     if (slot != NULL && *slot != NULL)
         return *slot;
     dns_view_t *v = view_new(z->origin);
-    if (v != NULL && slot == NULL) {
-        if (z->nregions == z->cap) {
-            size_t cap = z->cap ? 2 * z->cap : 4;
-            dns_region_view_t *r = realloc(z->regions, cap * sizeof *r);
-            if (r == NULL) {
-                view_free(v);
-                v = NULL;
-            } else {
-                z->regions = r;
-                z->cap = cap;
-            }
-        }
-        char *name = v != NULL ? strdup(view) : NULL;
-        if (name == NULL) {
-            view_free(v);
-            v = NULL;
-        } else {
-            z->regions[z->nregions++] = (dns_region_view_t){name, v};
-        }
-    } else if (v != NULL) {
+    if (v != NULL && slot != NULL) {
         *slot = v;
+    } else if (v != NULL && zone_add_region(z, view, v) != 0) {
+        view_free(v);
+        v = NULL;
     }
     if (v == NULL) {
-        if (*created_zone) {
-            ldns_rbtree_delete(db->zones, z->origin);
-            zone_free(z);
-        }
+        if (*created_zone)
+            zone_unlink_free(db, z);
         return NULL;
     }
     *created_view = true;
@@ -260,10 +272,8 @@ static void view_drop(dns_db_t *db, const ldns_rdf *origin, const char *view)
             }
         }
     }
-    if (zone_is_empty(z)) {
-        ldns_rbtree_delete(db->zones, z->origin);
-        zone_free(z);
-    }
+    if (zone_is_empty(z))
+        zone_unlink_free(db, z);
 }
 
 dns_view_t *dns_db_view_find(const dns_db_t *db, const ldns_rdf *origin, const char *view)
@@ -310,8 +320,7 @@ const ldns_rdf *dns_view_origin(const dns_view_t *view)
 
 const dns_node_t *dns_view_node(const dns_view_t *view, const ldns_rdf *name)
 {
-    ldns_rbnode_t *rb = ldns_rbtree_search(view->names, name);
-    return rb != NULL && rb != LDNS_RBTREE_NULL ? (const dns_node_t *)rb : NULL;
+    return dns_namemap_get(&view->index, name);
 }
 
 const ldns_rr *dns_view_soa(const dns_view_t *view)
@@ -331,6 +340,16 @@ bool dns_view_has_below(const dns_view_t *view, const ldns_rdf *name)
                                                                 : ldns_rbtree_first(view->names);
     if (next == NULL || next == LDNS_RBTREE_NULL)
         return false;
+    /* Cheap rejections first (ldns_dname_is_subdomain allocates per label): a descendant is
+     * longer and ends with the name's bytes (owners are stored lower-cased). */
+    const ldns_rdf *succ = next->key;
+    size_t ns = ldns_rdf_size(name), ss = ldns_rdf_size(succ);
+    if (ss <= ns)
+        return false;
+    const uint8_t *a = ldns_rdf_data(name), *b = ldns_rdf_data(succ) + (ss - ns);
+    for (size_t i = 0; i < ns; i++)
+        if (LDNS_DNAME_NORMALIZE(a[i]) != b[i])
+            return false;
     ldns_rdf *lc = ldns_rdf_clone(name);
     if (lc == NULL)
         return false;
@@ -476,7 +495,8 @@ int dns_view_insert_rr(dns_view_t *v, ldns_rr *rr, const ldns_rdf *owner_lc, uin
     }
     uint16_t type = ldns_rr_get_type(rr);
     dns_rrset_t *set = (dns_rrset_t *)dns_node_rrset(node, type);
-    if (set == NULL) {
+    bool new_set = set == NULL;
+    if (new_set) {
         if (node->nsets == node->cap) {
             size_t cap = node->cap ? 2 * node->cap : 2;
             dns_rrset_t *s = realloc(node->sets, cap * sizeof *s);
@@ -485,23 +505,25 @@ int dns_view_insert_rr(dns_view_t *v, ldns_rr *rr, const ldns_rdf *owner_lc, uin
             node->sets = s;
             node->cap = cap;
         }
-        set = &node->sets[node->nsets++];
+        set = &node->sets[node->nsets]; /* counted only once everything is in place */
         *set = (dns_rrset_t){.type = type};
     }
     if (set->n == set->cap) {
         size_t cap = set->cap ? 2 * set->cap : 2;
         ldns_rr **r = realloc(set->rrs, cap * sizeof *r);
-        if (r != NULL)
-            set->rrs = r;
-        uint64_t *hs = r != NULL ? realloc(set->hash, cap * sizeof *hs) : NULL;
-        if (hs == NULL) {
-            if (set->n == 0)
-                node->nsets--;
+        if (r == NULL)
             goto fail;
-        }
+        set->rrs = r;
+        uint64_t *hs = realloc(set->hash, cap * sizeof *hs);
+        if (hs == NULL)
+            goto fail;
         set->hash = hs;
         set->cap = cap;
     }
+    if (new_node && dns_namemap_put(&v->index, node->owner, node) != 0)
+        goto fail;
+    if (new_set)
+        node->nsets++;
     set->rrs[set->n] = rr;
     set->hash[set->n] = h;
     set->n++;
@@ -510,6 +532,10 @@ int dns_view_insert_rr(dns_view_t *v, ldns_rr *rr, const ldns_rdf *owner_lc, uin
     v->nrecords++;
     return 0;
 fail:
+    if (new_set) {
+        free(set->rrs);
+        free(set->hash);
+    }
     if (new_node)
         node_free(node);
     return -1;
@@ -523,6 +549,7 @@ void dns_view_remove_set(dns_view_t *v, dns_node_t *node, size_t i)
     memmove(&node->sets[i], &node->sets[i + 1], (node->nsets - i - 1) * sizeof node->sets[0]);
     node->nsets--;
     if (node->nsets == 0) {
+        dns_namemap_del(&v->index, node->owner);
         ldns_rbtree_delete(v->names, node->owner);
         node_free(node);
     }

@@ -2,8 +2,9 @@
  *
  * A db holds zones. A zone is named by its origin and has a default view and any number of
  * per-region views (D3); each view is an independent set of records. Records are kept per owner
- * name (a red-black tree in DNS canonical order, so lookups and "does anything exist below this
- * name" are O(log n)), and per owner as RRsets in insertion (zone-file) order.
+ * name, found through a hash index (O(1) exact lookups) and a red-black tree in DNS canonical
+ * order (O(log n) "does anything exist below this name"), and per owner as RRsets in insertion
+ * (zone-file) order.
  *
  * Every loading or change function is all-or-nothing: it returns 0 on success, or -1 with a
  * message in err (may be NULL) and the db exactly as before. The db has no notion of time: the

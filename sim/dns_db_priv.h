@@ -5,6 +5,7 @@
 #define APPCSIM_DNS_DB_PRIV_H
 
 #include "dns_db.h"
+#include "dns_namemap.h"
 
 struct dns_rrset {
     uint16_t type;
@@ -22,7 +23,8 @@ struct dns_node {
 
 struct dns_view {
     ldns_rdf *origin;      /* owned, lower-cased */
-    ldns_rbtree_t *names;  /* dns_node_t by owner, canonical order */
+    ldns_rbtree_t *names;  /* dns_node_t by owner, canonical order: owns the nodes */
+    dns_namemap_t index;   /* the same nodes by owner, for exact lookups */
     ldns_rr *synth_soa;    /* owned */
     size_t nrecords;
 };
@@ -41,7 +43,8 @@ typedef struct {
 } dns_zone_t;
 
 struct dns_db {
-    ldns_rbtree_t *zones;   /* dns_zone_t by origin */
+    ldns_rbtree_t *zones;   /* dns_zone_t by origin: owns the zones */
+    dns_namemap_t zone_index; /* the same zones by origin, for exact lookups */
     ldns_rbtree_t *scripts; /* script entries, see dns_db_script.c */
 };
 

@@ -70,7 +70,8 @@ int dns_resolve(const dns_db_t *db, const char *qname, uint16_t qtype, uint16_t 
 
 /* ---- The layer below, shared with dns_cache ---- */
 
-/* The outcome of a resolution before it becomes a message. */
+/* The outcome of a resolution before it becomes a message. When a script answered, only
+ * `script` is set (answer and soa are NULL; rcode is the script's, -1 for raw bytes). */
 typedef struct {
     int rcode;
     ldns_rr_list *answer; /* owned: the chain, then the final records */

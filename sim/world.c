@@ -294,6 +294,23 @@ const world_query_result_t *world_query_result(const world_t *w, size_t query)
     return query < w->n_queries ? &w->queries[query].res : NULL;
 }
 
+size_t world_find_query(const world_t *w, const char *id)
+{
+    for (size_t i = 0; id && i < w->n_queries; i++)
+        if (w->queries[i].id && w->queries[i].flow == WORLD_NONE &&
+            strcmp(w->queries[i].id, id) == 0)
+            return i;
+    return WORLD_NONE;
+}
+
+size_t world_find_flow(const world_t *w, const char *id)
+{
+    for (size_t i = 0; id && i < w->n_flows; i++)
+        if (w->flows[i].id && strcmp(w->flows[i].id, id) == 0)
+            return i;
+    return WORLD_NONE;
+}
+
 uint64_t world_route_changes(const world_t *w, size_t node)
 {
     return node < w->n_nodes ? w->nodes[node].route_changes : 0;

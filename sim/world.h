@@ -299,6 +299,10 @@ typedef struct {
 
 const world_query_result_t *world_query_result(const world_t *w, size_t query);
 
+/* The handle of the query / flow event given this id (the first one), or WORLD_NONE. */
+size_t world_find_query(const world_t *w, const char *id);
+size_t world_find_flow(const world_t *w, const char *id);
+
 /* C4: route changes the node emitted so far. */
 uint64_t world_route_changes(const world_t *w, size_t node);
 

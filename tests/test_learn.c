@@ -897,6 +897,341 @@ static void test_l1_huge_message(void)
     free(rrs);
 }
 
+/* ---- L1: compression pointers to names read earlier ---- */
+
+/* The fixed fields of an IN record with TTL 60. */
+static void raw_fields(dns_raw_t *w, uint16_t type, uint16_t rdlen)
+{
+    dns_raw_u16(w, type);
+    dns_raw_u16(w, 1);
+    dns_raw_u32(w, 60);
+    dns_raw_u16(w, rdlen);
+}
+
+/* Wire length of an uncompressed name written by dns_raw_name. */
+static uint16_t raw_name_len(const char *name)
+{
+    dns_raw_t w;
+    dns_raw_init(&w);
+    dns_raw_name(&w, name);
+    uint16_t n = (uint16_t)w.len;
+    dns_raw_free(&w);
+    return n;
+}
+
+/* Everything learn_parse kept, as text: "names | edges | addresses", or "malformed: ...". */
+static void parsed_text(const dns_raw_t *w, char *out, size_t cap)
+{
+    learn_msg_t msg;
+    learn_msg_init(&msg);
+    errinfo_t err;
+    if (!parse_exact(w->buf, w->len, &msg, &err)) {
+        snprintf(out, cap, "malformed: %s", err.msg);
+        learn_msg_free(&msg);
+        return;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < msg.n_names && o < cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, "%s'%s'%s", i > 0 ? " " : "",
+                              learn_name_text(&msg, (uint32_t)i),
+                              msg.names[i].valid ? "" : "(invalid)");
+    if (o < cap)
+        o += (size_t)snprintf(out + o, cap - o, " |");
+    for (size_t i = 0; i < msg.n_edges && o < cap; i++)
+        o += (size_t)snprintf(out + o, cap - o, " %u>%u", (unsigned)msg.edges[i].owner,
+                              (unsigned)msg.edges[i].target);
+    if (o < cap)
+        o += (size_t)snprintf(out + o, cap - o, " |");
+    for (size_t i = 0; i < msg.n_addrs && o < cap; i++) {
+        char at[64];
+        addr_text(&msg.addrs[i].addr, at, sizeof at);
+        o += (size_t)snprintf(out + o, cap - o, " %u:%s", (unsigned)msg.addrs[i].owner, at);
+    }
+    learn_msg_free(&msg);
+}
+
+static char parsed_a[1 << 16], parsed_b[1 << 16];
+
+/* The same answers written twice: names in full, and as pointers to names read earlier (the
+ * question, a skipped record's owner, a CNAME target, a pointer's own start). */
+static void write_pointer_message(dns_raw_t *w, bool compressed)
+{
+    dns_raw_header(w, 1, 6, 0, 0);
+    uint16_t q = (uint16_t)w->len;
+    dns_raw_question(w, "www.example.com", 1);
+    /* 1: www CNAME edge.cdn.example.net (the target in full in both) */
+    if (compressed)
+        dns_raw_pointer(w, q);
+    else
+        dns_raw_name(w, "www.example.com");
+    raw_fields(w, 5, raw_name_len("edge.cdn.example.net"));
+    uint16_t target = (uint16_t)w->len;
+    dns_raw_name(w, "edge.cdn.example.net");
+    /* 2: a TXT record, skipped, whose owner is read all the same */
+    uint16_t txt_owner = (uint16_t)w->len;
+    dns_raw_name(w, "t.example.com");
+    raw_fields(w, 16, 2);
+    dns_raw_bytes(w, "\1x", 2);
+    /* 3, 4: two addresses of the target */
+    uint16_t owner3 = (uint16_t)w->len;
+    for (int i = 0; i < 2; i++) {
+        if (compressed)
+            dns_raw_pointer(w, target);
+        else
+            dns_raw_name(w, "edge.cdn.example.net");
+        raw_fields(w, 1, 4);
+        dns_raw_bytes(w, i == 0 ? "\xc0\x00\x02\x01" : "\xc0\x00\x02\x02", 4);
+    }
+    /* 5: the owner is a pointer to record 3's owner, itself a pointer to the target */
+    if (compressed)
+        dns_raw_pointer(w, owner3);
+    else
+        dns_raw_name(w, "edge.cdn.example.net");
+    raw_fields(w, 1, 4);
+    dns_raw_bytes(w, "\xc0\x00\x02\x03", 4);
+    /* 6: the TXT record's owner, now with an address */
+    if (compressed)
+        dns_raw_pointer(w, txt_owner);
+    else
+        dns_raw_name(w, "t.example.com");
+    raw_fields(w, 1, 4);
+    dns_raw_bytes(w, "\xc0\x00\x02\x04", 4);
+}
+
+static void test_l1_pointer_to_known_name(void)
+{
+    dns_raw_t w;
+    dns_raw_init(&w);
+    write_pointer_message(&w, true);
+    parsed_text(&w, parsed_a, sizeof parsed_a);
+    CU_ASSERT_STRING_EQUAL(learned_raw(DOMAINS("www.example.com", "t.example.com"), &w),
+                           "www.example.com 192.0.2.1, www.example.com 192.0.2.2, "
+                           "www.example.com 192.0.2.3, t.example.com 192.0.2.4");
+    dns_raw_free(&w);
+    dns_raw_init(&w);
+    write_pointer_message(&w, false);
+    parsed_text(&w, parsed_b, sizeof parsed_b);
+    dns_raw_free(&w);
+    CU_ASSERT_STRING_EQUAL(parsed_a, parsed_b);
+    CU_ASSERT_STRING_EQUAL(parsed_a, "'www.example.com' 'edge.cdn.example.net' 't.example.com' | "
+                                     "0>1 | 1:192.0.2.1 1:192.0.2.2 1:192.0.2.3 2:192.0.2.4");
+}
+
+static void test_l1_pointer_into_a_name(void)
+{
+    /* "\3www\7example\3com\0" at 12: offset 16 is "example.com", offset 24 is "com". */
+    dns_raw_t w;
+    dns_raw_init(&w);
+    dns_raw_header(&w, 1, 3, 0, 0);
+    dns_raw_question(&w, "www.example.com", 1);
+    dns_raw_pointer(&w, 16);
+    raw_fields(&w, 1, 4);
+    dns_raw_bytes(&w, A_192_0_2_1, 4);
+    dns_raw_pointer(&w, 24);
+    raw_fields(&w, 1, 4);
+    dns_raw_bytes(&w, "\xc0\x00\x02\x02", 4);
+    dns_raw_pointer(&w, 12);
+    raw_fields(&w, 1, 4);
+    dns_raw_bytes(&w, "\xc0\x00\x02\x03", 4);
+    parsed_text(&w, parsed_a, sizeof parsed_a);
+    CU_ASSERT_STRING_EQUAL(parsed_a, "'example.com' 'com' 'www.example.com' | | "
+                                     "0:192.0.2.1 1:192.0.2.2 2:192.0.2.3");
+    CU_ASSERT_STRING_EQUAL(learned_raw(DOMAINS("example.com", "www.example.com"), &w),
+                           "example.com 192.0.2.1, www.example.com 192.0.2.3");
+    dns_raw_free(&w);
+}
+
+/* A message whose question is "a.example.com" (at 12, its type at 27) and whose answers are
+ * two A records: the first owned by a pointer to the question (at 31, its address at 43), the
+ * second by owner2 (at 47, n2 bytes written as they are). */
+static void write_owner_message(dns_raw_t *w, const void *owner2, size_t n2)
+{
+    dns_raw_header(w, 1, 2, 0, 0);
+    dns_raw_question(w, "a.example.com", 1);
+    dns_raw_pointer(w, 12);
+    raw_fields(w, 1, 4);
+    dns_raw_bytes(w, A_192_0_2_1, 4); /* 0xc0 0x00 reads as a pointer to 0 */
+    dns_raw_bytes(w, owner2, n2);
+    raw_fields(w, 1, 4);
+    dns_raw_bytes(w, "\xc0\x00\x02\x02", 4);
+}
+
+static void test_l1_pointer_to_other_offsets(void)
+{
+    dns_raw_t w;
+    /* To the question's type: a prior offset whose byte (0) reads as the root, as ldns
+     * decodes it. */
+    const char *const root[] = {"\xc0\x1b"};
+    for (size_t i = 0; i < sizeof root / sizeof root[0]; i++) {
+        dns_raw_init(&w);
+        write_owner_message(&w, root[i], 2);
+        parsed_text(&w, parsed_a, sizeof parsed_a);
+        CU_ASSERT_STRING_EQUAL(parsed_a,
+                               "'a.example.com' ''(invalid) | | 0:192.0.2.1 1:192.0.2.2");
+        CU_ASSERT_STRING_EQUAL(learned_raw(DOMAINS("a.example.com"), &w),
+                               "a.example.com 192.0.2.1");
+        dns_raw_free(&w);
+    }
+    /* To offset 0, to an address whose bytes read as a pointer to 0, past the end, and to
+     * itself: all rejected by ldns. */
+    const char *const bad[] = {"\xc0\x00", "\xc0\x2b", "\xff\xff", "\xc0\x2f"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dns_raw_init(&w);
+        write_owner_message(&w, bad[i], 2);
+        CU_ASSERT_EQUAL(w.len, 47 + 2 + 10 + 4);
+        parsed_text(&w, parsed_a, sizeof parsed_a);
+        CU_ASSERT_PTR_NOT_NULL(strstr(parsed_a, "malformed: answer record 2: bad name at offset 47"));
+        dns_raw_free(&w);
+    }
+    /* Into the header (the question count), and forward past itself: not a prior name
+     * (RFC 1035 4.1.4), so the message is malformed. */
+    const char *const not_prior[] = {"\xc0\x04", "\xc0\x3a"};
+    const char *const why[] = {"points to 4, inside the header", "points to 58, not to a prior"};
+    for (size_t i = 0; i < sizeof not_prior / sizeof not_prior[0]; i++) {
+        dns_raw_init(&w);
+        write_owner_message(&w, not_prior[i], 2);
+        parsed_text(&w, parsed_a, sizeof parsed_a);
+        CU_ASSERT_PTR_NOT_NULL(strstr(parsed_a, "malformed: answer record 2: bad name at offset 47"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(parsed_a, why[i]));
+        dns_raw_free(&w);
+    }
+    /* A pointer cut short by the end of the message, right after a known name. */
+    dns_raw_init(&w);
+    dns_raw_header(&w, 1, 1, 0, 0);
+    dns_raw_question(&w, "a.example.com", 1);
+    dns_raw_u8(&w, 0xc0);
+    parsed_text(&w, parsed_a, sizeof parsed_a);
+    CU_ASSERT_PTR_NOT_NULL(strstr(parsed_a, "malformed: answer record 1: bad name"));
+    dns_raw_free(&w);
+}
+
+static void test_l1_known_names_do_not_outlive_their_message(void)
+{
+    learn_msg_t msg;
+    learn_msg_init(&msg);
+    errinfo_t err;
+    /* First a message with a name at 12, then one whose owner at 12 points at itself. */
+    dns_raw_t w;
+    dns_raw_init(&w);
+    write_owner_message(&w, "\xc0\x0c", 2);
+    CU_ASSERT_TRUE(parse_exact(w.buf, w.len, &msg, &err));
+    CU_ASSERT_EQUAL(msg.n_names, 1);
+    dns_raw_free(&w);
+    dns_raw_init(&w);
+    dns_raw_header(&w, 0, 1, 0, 0);
+    dns_raw_pointer(&w, 12);
+    raw_fields(&w, 1, 4);
+    dns_raw_bytes(&w, A_192_0_2_1, 4);
+    CU_ASSERT_FALSE(parse_exact(w.buf, w.len, &msg, &err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "answer record 1: bad name at offset 12"));
+    CU_ASSERT_EQUAL(msg.n_names, 0);
+    dns_raw_free(&w);
+    learn_msg_free(&msg);
+}
+
+/* A chain of n CNAMEs, each target a pointer to the previous owner, then an address for every
+ * owner through a pointer to it where a pointer can reach it (offsets under 16 KiB). */
+static void write_chain_message(dns_raw_t *w, size_t n, uint16_t *off, bool compressed)
+{
+    dns_raw_header(w, 1, (uint16_t)(2 * n), 0, 0);
+    dns_raw_question(w, "n0.example.com", 1);
+    for (size_t i = 0; i < n; i++) {
+        char name[48], prev[48];
+        snprintf(name, sizeof name, "n%zu.example.com", i);
+        snprintf(prev, sizeof prev, "n%zu.example.com", i == 0 ? n : i - 1);
+        off[i] = (uint16_t)(w->len < 0x4000 ? w->len : 0);
+        if (compressed && i == 0)
+            dns_raw_pointer(w, 12);
+        else
+            dns_raw_name(w, name);
+        if (compressed && i > 0 && off[i - 1] != 0) {
+            raw_fields(w, 5, 2);
+            dns_raw_pointer(w, off[i - 1]);
+        } else {
+            raw_fields(w, 5, raw_name_len(prev));
+            dns_raw_name(w, prev);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "n%zu.example.com", i);
+        if (compressed && off[i] != 0)
+            dns_raw_pointer(w, off[i]);
+        else
+            dns_raw_name(w, name);
+        raw_fields(w, 1, 4);
+        uint8_t a[4] = {10, (uint8_t)(i >> 8), (uint8_t)i, 1};
+        dns_raw_bytes(w, a, 4);
+    }
+}
+
+static void test_l1_many_pointers_decode_as_in_full(void)
+{
+    /* Enough names to fill every memory of known names, and to run past 16 KiB. */
+    enum { N = 700 };
+    uint16_t off[N];
+    dns_raw_t w;
+    dns_raw_init(&w);
+    write_chain_message(&w, N, off, true);
+    CU_ASSERT(w.len > 0x4000);
+    parsed_text(&w, parsed_a, sizeof parsed_a);
+    /* n699 reaches every other name over the chain: all 700 addresses go under it. */
+    static char routed[1 << 16];
+    snprintf(routed, sizeof routed, "%s", learned_raw(DOMAINS("n699.example.com"), &w));
+    CU_ASSERT_EQUAL(strncmp(routed, "n699.example.com 10.0.0.1, n699.example.com 10.0.1.1, ", 54),
+                    0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(routed, ", n699.example.com 10.2.187.1"));
+    dns_raw_free(&w);
+    dns_raw_init(&w);
+    write_chain_message(&w, N, off, false);
+    parsed_text(&w, parsed_b, sizeof parsed_b);
+    CU_ASSERT_STRING_EQUAL(learned_raw(DOMAINS("n699.example.com"), &w), routed);
+    dns_raw_free(&w);
+    CU_ASSERT_STRING_EQUAL(parsed_a, parsed_b);
+    CU_ASSERT_EQUAL(strncmp(parsed_a, "'n0.example.com' 'n700.example.com' 'n1.example.com' ", 53),
+                    0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(parsed_a, "'n699.example.com' | 0>1 2>0 3>2 4>3 "));
+}
+
+static void test_l1_msg_memory(void)
+{
+    learn_msg_t msg;
+    learn_msg_init(&msg);
+    CU_ASSERT_EQUAL(learn_msg_memory(&msg), 0);
+    size_t len;
+    uint8_t *wire = dns_response(&len, RRS("a.example.com. 60 IN CNAME b.example.net.",
+                                           "b.example.net. 60 IN A 192.0.2.1"));
+    errinfo_t err;
+    CU_ASSERT_TRUE_FATAL(learn_parse(wire, len, &msg, &err));
+    size_t parsed = learn_msg_memory(&msg);
+    CU_ASSERT(parsed >= msg.cap_names * sizeof *msg.names + msg.text_cap + msg.scratch_cap);
+    dn_matcher_t *m = matcher_of(DOMAINS("a.example.com"));
+    CU_ASSERT_STRING_EQUAL(records_text(&msg, m), "a.example.com 192.0.2.1");
+    size_t routed = learn_msg_memory(&msg);
+    CU_ASSERT(routed > parsed); /* learn_route's working arrays */
+    /* Reparsing reuses the buffers: nothing more is held. */
+    CU_ASSERT_TRUE_FATAL(learn_parse(wire, len, &msg, &err));
+    CU_ASSERT_STRING_EQUAL(records_text(&msg, m), "a.example.com 192.0.2.1");
+    CU_ASSERT_EQUAL(learn_msg_memory(&msg), routed);
+    free(wire);
+    /* A bigger message grows them. */
+    static char text[100][80];
+    const char *rrs[101];
+    for (int i = 0; i < 100; i++) {
+        snprintf(text[i], sizeof text[i], "a.example.com. 60 IN A 10.0.%d.1", i);
+        rrs[i] = text[i];
+    }
+    rrs[100] = NULL;
+    wire = dns_response(&len, rrs);
+    CU_ASSERT_TRUE_FATAL(learn_parse(wire, len, &msg, &err));
+    CU_ASSERT_EQUAL(learn_route(&msg, m, &(const learn_record_t *){NULL}), 100);
+    CU_ASSERT(learn_msg_memory(&msg) >= routed + 100 * sizeof(learn_record_t));
+    free(wire);
+    dn_matcher_free(m);
+    learn_msg_free(&msg);
+    CU_ASSERT_EQUAL(learn_msg_memory(&msg), 0);
+}
+
 static void test_l2_no_addresses_or_no_domains(void)
 {
     CU_ASSERT_STRING_EQUAL(learned(DOMAINS("a.example.com"),
@@ -945,6 +1280,15 @@ void suite_learn(void)
         {"L1 a rejected message leaves nothing behind", test_l1_rejection_leaves_msg_empty},
         {"L1 a reused msg keeps no stale state", test_l1_reuse_keeps_no_stale_state},
         {"L1 L2 a huge message", test_l1_huge_message},
+        {"L1 a pointer to a name read earlier is that name", test_l1_pointer_to_known_name},
+        {"L1 a pointer into the middle of a name is its suffix", test_l1_pointer_into_a_name},
+        {"L1 pointers to other offsets: prior ones decode, header and forward ones are malformed",
+         test_l1_pointer_to_other_offsets},
+        {"L1 names read in one message are not known in the next",
+         test_l1_known_names_do_not_outlive_their_message},
+        {"L1 L2 700 names through pointers decode as written in full",
+         test_l1_many_pointers_decode_as_in_full},
+        {"L1 learn_msg_memory counts the buffers and working memory", test_l1_msg_memory},
         CU_TEST_INFO_NULL,
     };
     TEST_SUITE("learn", tests);

@@ -293,6 +293,9 @@ static void test_k4_flow_to_name(void)
     tw_run(c.w, TW_S(11));
     const world_flow_result_t *r1 = world_flow_result(c.w, f1);
     pfx_addr_t a = tw_addr("192.0.2.7");
+    CU_ASSERT_EQUAL(world_find_flow(c.w, "f3"), f3);
+    /* the flow's own query is not a query event */
+    CU_ASSERT_EQUAL(world_find_query(c.w, "f1"), WORLD_NONE);
     CU_ASSERT_EQUAL(r1->outcome, WORLD_FLOW_DIRECT);
     CU_ASSERT_TRUE(pfx_addr_equal(&r1->to, &a));
     CU_ASSERT_EQUAL(r1->at, TW_MS(1010));

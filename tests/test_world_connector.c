@@ -52,6 +52,8 @@ static void test_learns_from_answer(void)
     errinfo_t e;
     size_t q = world_ev_query(w, TW_S(1), laptop, "www.example.com", LDNS_RR_TYPE_A, "q1", &e);
     CU_ASSERT_NOT_EQUAL_FATAL(q, WORLD_NONE);
+    CU_ASSERT_EQUAL(world_find_query(w, "q1"), q);
+    CU_ASSERT_EQUAL(world_find_query(w, "q2"), WORLD_NONE);
     tw_run(w, TW_MS(1019));
     CU_ASSERT_FALSE(tw_advertises(w, conn, "192.0.2.7/32"));
     tw_run(w, TW_MS(1020));
