@@ -41,10 +41,12 @@ $(eval $(call flavour,san,$(SAN_CFLAGS)))
 $(eval $(call flavour,cov,$(COV_CFLAGS)))
 
 APPCSIM     := $(BUILD)/appcsim
+SAN_APPCSIM := $(san_DIR)/appcsim
 TEST_RUNNER := $(BUILD)/run_tests
 COV_RUNNER  := $(BUILD)/run_tests_cov
 
-.PHONY: all deps test bench run coverage clean build-all build-test build-bench build-coverage
+.PHONY: all deps test bench run suite coverage clean build-all build-test build-bench build-coverage \
+        build-run build-suite
 # Each public target first installs missing packages, then re-enters make so that pkg-config's
 # answers are read after the install.
 all:
@@ -59,6 +61,12 @@ bench:
 coverage:
 	@tools/ensure-deps
 	@$(MAKE) --no-print-directory build-coverage
+run:
+	@tools/ensure-deps
+	@$(MAKE) --no-print-directory build-run
+suite:
+	@tools/ensure-deps
+	@$(MAKE) --no-print-directory build-suite
 
 build-all: $(APPCSIM) $(opt_DIR)/libappcsim_model.a
 
@@ -92,9 +100,21 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-# SUITE=name runs one CUnit suite only.
+# SUITE=name runs one CUnit suite only. The bundled scenario suite is `make suite` until it
+# passes; then it joins this target.
 build-test: $(TEST_RUNNER)
 	$(SAN_ENV) $(TEST_RUNNER) $(SUITE)
+
+# The bundled scenario suite: `make run` with the optimised binary (reports in reports/),
+# `make suite` with a sanitizer build of appcsim, as a test.
+$(SAN_APPCSIM): $(san_DIR)/sim/main.o $(san_SIM_OBJ) $(san_DIR)/libappcsim_model.a
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+build-run: $(APPCSIM)
+	$(APPCSIM) run scenarios --jobs 2 --report-dir reports
+
+build-suite: $(SAN_APPCSIM)
+	$(SAN_ENV) $(SAN_APPCSIM) run scenarios --jobs 2 --quiet --report-dir $(BUILD)/suite-reports
 
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/%,$(BENCH_SRC))
 $(BUILD)/bench_%: bench/bench_%.c $(opt_SIM_OBJ) $(opt_DIR)/libappcsim_model.a

@@ -14,12 +14,22 @@
  * - C6, store_routes off: on a configuration change a prefix leaving Adv because a control
  *   route left, or because a learned address lost its last holder, becomes an orphan; a manual
  *   route that leaves is withdrawn; a host route that only becomes absorbed is not an orphan.
- *   Then every orphan host route equal to or inside a current non-/0 Control or Manual route is
- *   dropped for good. A restart turns the learned host routes in Adv into orphans and forgets
- *   every name and address. With store_routes on no orphans are ever created, and a restart only
- *   resets every address's last routed time to the restart (L5).
+ *   A restart turns the learned host routes in Adv into orphans and forgets every name and
+ *   address. With store_routes on no orphans are ever created, and a restart only resets every
+ *   address's last routed time to the restart (L5).
+ * - C6, either setting: the orphans a connector has (with store_routes on, only from
+ *   conn_import) stay across every configuration change; the one exception is that an orphan
+ *   host route equal to or inside a non-/0 Control or Manual route being applied is dropped for
+ *   good. RULES says "a control or manual route"; a manual /0 drops nothing, because a /0
+ *   absorbs nothing under C3 either: dropping would withdraw a host route that the /0 does not
+ *   stand in for (an exit route is never elected for a single address, P8).
  * - L5: an address's last routed time is the latest `now` of a response that routed it; it is
  *   removed from every name once last + TTL <= now (never when that sum overflows).
+ * - L3 cost: a response records every routed address under every matching name on a path to
+ *   its owner, so a chain of K matching names each owning an address gives about K^2/2 records
+ *   (around 10^6 for the largest, 64 KB, message). This is the rule's product, kept as a known
+ *   cost rather than capped: dropping any record would change which addresses survive when a
+ *   name leaves (C5).
  * - Observing never removes anything, and does not recompute Adv: only addresses that gain
  *   their first holder can enter it. The other operations build the next Adv beside the current
  *   one and report the difference, so a failure (out of memory) leaves the state as it was. */
@@ -215,9 +225,9 @@ static int adv_fill(pfxset_t *adv, const pfxset_t *manual, const pfxset_t *contr
         return -1;
     for (uint32_t s = 0; s < t->n_slots; s++) {
         const conn_addr_t *e = &t->slots[s];
-        uint32_t holders = left != NULL ? left[s] : e->holders;
+        bool held = left != NULL ? left[s] != 0 : conn_addr_held(e);
         pfx_t host;
-        if (e->family == 0 || holders == 0 || !conn_host_advertised(absorbers, e, &host))
+        if (e->family == 0 || !held || !conn_host_advertised(absorbers, e, &host))
             continue;
         if (pfxset_insert(adv, &host, 0) < 0)
             return -1;
@@ -353,9 +363,10 @@ static bool orphan_if_leaving(const pfx_t *p, uint64_t value, void *ctx)
     return true;
 }
 
-/* C6 (store_routes off): the orphans after a configuration change. */
-static int orphans_after_config(const conn_t *c, const config_sets_t *ns, const uint32_t *left,
-                                const pfxset_t *base, pfxset_t *orph)
+/* C6, store_routes off: a prefix leaving Adv because a control route or a name left the
+ * configuration becomes an orphan (added to orph). */
+static int orphans_add_leaving(const conn_t *c, const uint32_t *left, const pfxset_t *base,
+                               pfxset_t *orph)
 {
     leave_ctx_t lc = {c->adv, base, orph, false};
     pfxset_foreach(c->control, orphan_if_leaving, &lc); /* a control route left */
@@ -364,15 +375,18 @@ static int orphans_after_config(const conn_t *c, const config_sets_t *ns, const 
     const conn_addrtab_t *t = &c->learned.addrs;
     for (uint32_t s = 0; s < t->n_slots && !lc.failed; s++) { /* a name left */
         const conn_addr_t *e = &t->slots[s];
-        if (e->family == 0 || e->holders == 0 || left[s] != 0)
+        if (e->family == 0 || !conn_addr_held(e) || left[s] != 0)
             continue;
         pfx_addr_t a = conn_addr_of(e);
         pfx_t host = pfx_host(&a);
         orphan_if_leaving(&host, 0, &lc);
     }
-    if (lc.failed)
-        return -1;
-    /* An orphan host route inside a route being applied is dropped for good. */
+    return lc.failed ? -1 : 0;
+}
+
+/* C6: an orphan host route inside a (non-/0) route being applied is dropped for good. */
+static int orphans_drop_covered(const config_sets_t *ns, pfxset_t *orph)
+{
     covered_ctx_t cc = {.absorbers = ns->absorbers};
     pfxset_foreach(orph, collect_covered_host, &cc);
     if (cc.failed) {
@@ -393,7 +407,11 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
         out = &scratch_change;
     conn_change_reset(out);
     conn_learned_t *l = &c->learned;
-    bool orphaning = cfg->connector && !c->settings.store_routes;
+    /* C6: orphans are never withdrawn while the node stays a connector, whatever store_routes
+     * says; store_routes only decides whether new ones are created. C1: a node that is no
+     * connector keeps none. */
+    bool keeps_orphans = cfg->connector;
+    bool new_orphans = cfg->connector && !c->settings.store_routes;
     config_sets_t ns = {0};
     uint8_t *drop = NULL;
     uint32_t *left = NULL;
@@ -416,20 +434,21 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
         drop[slot] = !cfg->connector || dn_matcher_match(ns.matcher, name, n) == 0;
         any_drop |= drop[slot];
     }
-    for (uint32_t s = 0; s < l->addrs.n_slots; s++)
-        left[s] = l->addrs.slots[s].holders;
-    if (any_drop)
-        for (size_t i = 0; l->pairs.keys != NULL && i <= l->pairs.mask; i++) {
-            uint64_t k = l->pairs.keys[i];
-            if (k != UINT64_MAX && drop[k >> 32])
-                left[(uint32_t)k]--;
-        }
+    for (uint32_t s = 0; s < l->addrs.n_slots; s++) { /* how many holders stay */
+        uint32_t n;
+        const uint32_t *names = conn_holders(&l->addrs, &l->addrs.slots[s], &n);
+        left[s] = any_drop ? 0 : n;
+        for (uint32_t i = 0; any_drop && i < n; i++)
+            left[s] += !drop[names[i]];
+    }
     adv = pfxset_new();
-    orph = orphaning ? pfxset_clone(c->orphans) : pfxset_new();
+    orph = keeps_orphans ? pfxset_clone(c->orphans) : pfxset_new();
     if (adv == NULL || orph == NULL ||
         adv_fill(adv, ns.manual, ns.control, ns.absorbers, &l->addrs, left) != 0)
         goto done;
-    if (orphaning && orphans_after_config(c, &ns, left, adv, orph) != 0)
+    if (new_orphans && orphans_add_leaving(c, left, adv, orph) != 0)
+        goto done;
+    if (keeps_orphans && orphans_drop_covered(&ns, orph) != 0)
         goto done;
     if (insert_all(adv, orph) != 0 || conn_diff_into(c->adv, adv, out) != 0)
         goto done;
@@ -440,7 +459,7 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
         conn_pairs_remove_if(&l->pairs, pair_of_dropped_name, &d);
         for (uint32_t s = 0; s < l->addrs.n_slots; s++)
             if (l->addrs.slots[s].family != 0)
-                l->addrs.slots[s].holders = left[s];
+                conn_holders_keep(&l->addrs, s, drop);
         conn_addrs_sweep(&l->addrs, c->settings.learned_route_ttl > 0);
         conn_names_drop_empty(l);
     }
@@ -498,7 +517,7 @@ int conn_restart(conn_t *c, int64_t now, conn_change_t *out)
     for (uint32_t s = 0; s < l->addrs.n_slots; s++) {
         const conn_addr_t *e = &l->addrs.slots[s];
         pfx_t host;
-        if (e->family == 0 || e->holders == 0 || !conn_host_advertised(c->absorbers, e, &host))
+        if (e->family == 0 || !conn_addr_held(e) || !conn_host_advertised(c->absorbers, e, &host))
             continue;
         if (pfxset_insert(orph, &host, 0) < 0) {
             pfxset_free(orph);

@@ -16,7 +16,15 @@
  *   matches the current domains; an address stays while at least one tracked name holds it (C5).
  * - C3: a learned host route is absorbed by a Manual or Control route equal to or containing it,
  *   unless that route is a /0.
- * - L5: an address's last routed time is the latest `now` of a response that routed it. */
+ * - L5: an address's last routed time is the latest `now` of a response that routed it.
+ * - C6: an orphan host route is dropped for good by a Manual or Control route applied over it,
+ *   but not by a /0 one: RULES says "a control or manual route", and we read it with C3, under
+ *   which a /0 never absorbs (see conn.c).
+ * Known cost: one response can create as many (name, address) records as the product L3
+ *   defines. A chain of K matching names, each owning an address, records the address at depth
+ *   i under i names: about K^2/2 records. A 64 KB message holds K of about 2,000 (some 33 bytes
+ *   per name with compression), so one response can bring about 10^6 records (2*10^6 at most),
+ *   with the memory and time that takes; RULES asks for every record, so none is dropped. */
 #ifndef APPCSIM_CONN_H
 #define APPCSIM_CONN_H
 
@@ -64,15 +72,21 @@ void conn_change_clear(conn_change_t *ch); /* frees the arrays and zeroes ch */
 /* C1-C6: installs a configuration at time now. Duplicates collapse (N5). Returns 1 when the
  * advertised set changed (out filled), 0 when not, -1 on out-of-memory.
  * connector false: everything learned and every orphan is forgotten and domains and control
- * routes are ignored, so Adv = Manual (C1). store_routes off (C6): a prefix leaving Adv because
- * a control route left, or because a learned address lost its last tracked name, becomes an
- * orphan; a manual route that leaves is withdrawn; a host route merely absorbed by a new route
- * is not an orphan; then every orphan host route equal to or inside a non-/0 Control or Manual
- * route is dropped for good. */
+ * routes are ignored, so Adv = Manual (C1). connector true: the orphans stay, whatever
+ * store_routes says (C6: orphans are never withdrawn; with store_routes on they can only come
+ * from conn_import). store_routes off (C6): a prefix leaving Adv because a control route left,
+ * or because a learned address lost its last tracked name, becomes an orphan; a manual route
+ * that leaves is withdrawn; a host route merely absorbed by a new route is not an orphan. Then,
+ * either way, every orphan host route equal to or inside a non-/0 Control or Manual route is
+ * dropped for good (a /0 drops none, as it absorbs none: C3). */
 int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_change_t *out);
 
-/* L1-L5, C3: learns from one response produced at time now. Returns 1/0 as above, or -1 when
- * the message is malformed (err says why; nothing changed) or on out-of-memory. */
+/* L1-L5, C3: learns from one response produced at time now. Returns 1/0 as above;
+ * CONN_OBSERVE_MALFORMED (-1) when the message is malformed (L1: err says why; nothing changed);
+ * CONN_OBSERVE_NOMEM (-2) on out-of-memory (err says so; nothing changed). Both are negative, so
+ * `< 0` still means "nothing learned". */
+#define CONN_OBSERVE_MALFORMED (-1)
+#define CONN_OBSERVE_NOMEM (-2)
 int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t now,
                           conn_change_t *out, errinfo_t *err);
 
@@ -117,9 +131,11 @@ void conn_state_clear(conn_state_t *s);
 /* Replaces the learned records and orphans with those of s under the current configuration
  * (records whose name the configuration no longer tracks are dropped; invalid names or
  * disallowed addresses fail with err). Returns 1/0 as above, -1 on error.
- * Names are lower-cased (ASCII) before the N1 check; a record already due at now under L5 is
- * dropped; an address's last routed time is the latest of its records; orphans (which must be
- * canonical prefixes) are taken as given, except that a node that is no connector keeps none. */
+ * Names are lower-cased (ASCII) before the N1 check. L5 keeps one time per address: an
+ * address's last routed time is the latest of all its records (those under names the
+ * configuration does not track included), and an address already due at now is dropped whole,
+ * under every name. Orphans (which must be canonical prefixes) are taken as given, except that a
+ * node that is no connector keeps none. */
 int conn_import(conn_t *c, const conn_state_t *s, int64_t now, conn_change_t *out,
                 errinfo_t *err);
 

@@ -7,12 +7,16 @@
  * - names: a strmap from a tracked name's text to its name slot (conn_name_t); a slot knows how
  *   many addresses the name holds and where its text sits in the strmap.
  * - addresses: slots (conn_addr_t, stable ids, a free list) plus an open-addressing index from
- *   the address to its slot; each slot counts the tracked names holding it and keeps its last
- *   routed time (L5). With a TTL the live slots also form a list in last-routed order, so the
- *   next expiry is the head and an expiry pops from the head.
+ *   the address to its slot; each slot lists the tracked names holding it (its holders) and
+ *   keeps its last routed time (L5). With a TTL the live slots also form a list in last-routed
+ *   order, so the next expiry is the head and an expiry pops from the head.
  * - pairs: an open-addressing set of (name slot, address slot), one per recorded address of a
- *   name. Only lookups and inserts happen one at a time; removals are bulk (a configuration
- *   change, an expiry), done in one pass.
+ *   name, for the hot path's lookups. The holder lists say the same per address, so an expiry
+ *   finds and deletes exactly the pairs of the addresses it removes (backward-shift deletion,
+ *   in the pair set and in the address index alike): its cost is what it removes, never what
+ *   has been learned. A configuration change removes in bulk, in one pass.
+ * Holder lists are compact: the one holder of an address sits in the slot itself (the common
+ *   case); two or more go to a vector from a pool (conn_holdvec_t), which the slot refers to.
  * Slots are never renumbered while they are live, so a pair stays valid until it is removed. */
 #ifndef APPCSIM_CONN_INTERNAL_H
 #define APPCSIM_CONN_INTERNAL_H
@@ -28,14 +32,25 @@
 
 #define CONN_NONE UINT32_MAX
 #define CONN_SLOT_MAX (UINT32_MAX - 2) /* ids above are markers (CONN_NONE and one below) */
+/* A slot's hold at or above CONN_HOLD_VEC names a holder vector (its index is the rest), so
+ * name slots stay below it and vector indices below CONN_HOLD_VEC - 1. */
+#define CONN_HOLD_VEC 0x80000000u
+#define CONN_NAME_SLOT_MAX (CONN_HOLD_VEC - 1)
 
 typedef struct {
     pfx_bits_t bits;
     int64_t last_routed; /* L5 */
-    uint32_t holders;    /* tracked names holding it; 0 for a free slot */
+    uint32_t hold;       /* holders: CONN_NONE (none; a free slot has none), a name slot (the
+                            one holder), or CONN_HOLD_VEC | a vector index (two or more) */
     uint32_t prev, next; /* expiry order when the TTL is on; next chains free slots */
     uint8_t family;
 } conn_addr_t;
+
+/* The holders of an address held by two or more names. */
+typedef struct {
+    uint32_t *names; /* name slots, n of them, in the order they were added; room for cap */
+    uint32_t n, cap; /* cap 0 for a free vector, whose n then chains the free vectors */
+} conn_holdvec_t;
 
 typedef struct {
     conn_addr_t *slots;
@@ -45,12 +60,17 @@ typedef struct {
     uint32_t *index; /* slot ids; CONN_NONE is empty; capacity index_mask + 1 (or 0) */
     uint32_t index_mask;
     uint32_t head, tail; /* expiry order (oldest first); CONN_NONE when empty */
+    conn_holdvec_t *vecs; /* holder vectors; a free list through n */
+    uint32_t n_vecs, cap_vecs, vec_free;
+    size_t vec_bytes; /* allocated for the vectors' names */
+    uint64_t work;    /* elements visited by bulk passes and deletions (conn_debug.h) */
 } conn_addrtab_t;
 
 typedef struct {
     uint64_t *keys; /* (name slot << 32) | address slot; UINT64_MAX is empty */
     size_t mask;    /* capacity - 1, or 0 with keys NULL */
     size_t n;
+    uint64_t work; /* elements visited by bulk passes and deletions (conn_debug.h) */
 } conn_pairtab_t;
 
 typedef struct {
@@ -64,6 +84,7 @@ typedef struct {
     uint32_t n_name_slots, cap_name_slots, name_free;
     conn_addrtab_t addrs;
     conn_pairtab_t pairs;
+    uint64_t work; /* names visited by bulk passes and removals (conn_debug.h) */
 } conn_learned_t;
 
 struct conn {
@@ -117,11 +138,30 @@ void conn_names_drop_empty(conn_learned_t *l);
 /* Makes sure n more addresses fit without allocating (slots and index). */
 int conn_addrs_reserve(conn_addrtab_t *t, size_t n);
 uint32_t conn_addrs_find(const conn_addrtab_t *t, const pfx_addr_t *a);
-/* Finds or adds a (reserved beforehand); a new slot has holders 0 and is in no list. */
+/* Finds or adds a (reserved beforehand); a new slot has no holder and is in no list. */
 uint32_t conn_addrs_insert(conn_addrtab_t *t, const pfx_addr_t *a, bool *added);
-/* Frees every slot whose holders is 0 (unlinking it from the expiry order when linked) and
+/* Frees one slot without holders, out of the expiry order: deletes it from the index
+ * (backward shift) and puts it on the free list. */
+void conn_addrs_release(conn_addrtab_t *t, uint32_t slot);
+/* Frees every slot without holders (unlinking it from the expiry order when linked) and
  * rebuilds the index in place. */
 void conn_addrs_sweep(conn_addrtab_t *t, bool linked);
+
+/* Holder lists. */
+static inline bool conn_addr_held(const conn_addr_t *e)
+{
+    return e->hold != CONN_NONE;
+}
+/* The holders of a slot (n of them; NULL when none), valid until its list changes. */
+const uint32_t *conn_holders(const conn_addrtab_t *t, const conn_addr_t *e, uint32_t *n);
+/* Adds a holder (not already one); -1 on out-of-memory, nothing changed. */
+int conn_holders_add(conn_addrtab_t *t, uint32_t slot, uint32_t name);
+/* Removes the holder added last (to undo conn_holders_add). */
+void conn_holders_pop(conn_addrtab_t *t, uint32_t slot);
+/* Keeps the holders for which drop[name] is 0; returns how many are left. */
+uint32_t conn_holders_keep(conn_addrtab_t *t, uint32_t slot, const uint8_t *drop);
+/* Removes every holder. */
+void conn_holders_clear(conn_addrtab_t *t, uint32_t slot);
 /* Expiry order: insert a detached slot by last_routed (from the tail: O(1) when time only
  * moves forward), unlink a slot, and rebuild the whole order by sorting (-1 on out-of-memory). */
 void conn_addrs_place(conn_addrtab_t *t, uint32_t slot);
@@ -132,6 +172,8 @@ int conn_pairs_reserve(conn_pairtab_t *p, size_t n);
 bool conn_pairs_contains(const conn_pairtab_t *p, uint64_t key);
 /* Adds key (reserved beforehand); true when it was new. */
 bool conn_pairs_insert(conn_pairtab_t *p, uint64_t key);
+/* Removes one key; true when it was there. */
+bool conn_pairs_remove(conn_pairtab_t *p, uint64_t key);
 /* Removes every key for which drop(key, ctx) is true, in one pass, without allocating. */
 typedef bool (*conn_pair_pred_fn)(uint64_t key, void *ctx);
 void conn_pairs_remove_if(conn_pairtab_t *p, conn_pair_pred_fn drop, void *ctx);

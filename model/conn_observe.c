@@ -66,7 +66,8 @@ static int observe_new(conn_t *c, const learn_record_t *rec, size_t n, int64_t n
     uint32_t *name_of = c->scratch;
     uint32_t *addr_of = name_of + msg->n_names;
     uint32_t *fresh = addr_of + n; /* addresses new to the table */
-    size_t n_fresh = 0;
+    uint32_t *paired = fresh + n;  /* records whose (name, address) pair is new */
+    size_t n_fresh = 0, n_paired = 0;
 
     if (conn_names_reserve(l, n) != 0 || conn_addrs_reserve(&l->addrs, n) != 0 ||
         conn_pairs_reserve(&l->pairs, n) != 0 ||
@@ -117,26 +118,34 @@ static int observe_new(conn_t *c, const learn_record_t *rec, size_t n, int64_t n
         if (r == 1)
             out->add[out->n_add++] = host;
     }
-    /* Commit: pairs, holders, times. Nothing below allocates. */
-    for (size_t i = 0; i < n; i++) {
-        uint32_t a = addr_of[i];
-        if (a == CONN_NONE)
+    /* Pairs (reserved: no allocation), then the holder lists, which may allocate: a failure
+     * takes both back. */
+    for (size_t i = 0; i < n; i++)
+        if (addr_of[i] != CONN_NONE &&
+            conn_pairs_insert(&l->pairs, conn_pair_key(name_of[rec[i].name], addr_of[i])))
+            paired[n_paired++] = (uint32_t)i;
+    for (size_t k = 0; k < n_paired; k++) {
+        const learn_record_t *r = &rec[paired[k]];
+        if (conn_holders_add(&l->addrs, addr_of[paired[k]], name_of[r->name]) == 0)
             continue;
-        uint32_t name = name_of[rec[i].name];
-        conn_addr_t *e = &l->addrs.slots[a];
-        bool fresh_addr = e->holders == 0; /* a known address always has a holder */
-        if (conn_pairs_insert(&l->pairs, conn_pair_key(name, a))) {
-            e->holders++;
-            l->name_slots[name].n_addrs++;
-        }
-        if (fresh_addr) { /* joins the expiry order */
-            e->last_routed = now;
-            if (c->settings.learned_route_ttl > 0)
-                conn_addrs_place(&l->addrs, a);
-        } else {
-            touch(c, a, now);
-        }
+        while (k-- > 0)
+            conn_holders_pop(&l->addrs, addr_of[paired[k]]);
+        for (size_t j = 0; j < n_paired; j++)
+            conn_pairs_remove(&l->pairs,
+                              conn_pair_key(name_of[rec[paired[j]].name], addr_of[paired[j]]));
+        goto undo_adv;
     }
+    /* Commit: counts and times. Nothing below allocates or fails. */
+    for (size_t k = 0; k < n_paired; k++)
+        l->name_slots[name_of[rec[paired[k]].name]].n_addrs++;
+    for (size_t i = 0; i < n_fresh; i++) { /* every new address now has a holder */
+        l->addrs.slots[fresh[i]].last_routed = now;
+        if (c->settings.learned_route_ttl > 0)
+            conn_addrs_place(&l->addrs, fresh[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (addr_of[i] != CONN_NONE)
+            touch(c, addr_of[i], now);
     drop_unheld_names(c, name_of); /* names whose every record was disallowed */
     conn_sort_prefixes(out->add, out->n_add);
     return out->n_add > 0;
@@ -145,12 +154,13 @@ undo_adv:
     for (size_t i = 0; i < out->n_add; i++)
         pfxset_remove(c->adv, &out->add[i]);
     out->n_add = 0;
-    conn_addrs_sweep(&l->addrs, false); /* the fresh addresses: no holders, not linked */
+    for (size_t i = 0; i < n_fresh; i++) /* no holder, in no order */
+        conn_addrs_release(&l->addrs, fresh[i]);
 undo_names:
     drop_unheld_names(c, name_of);
 oom:
     errinfo_set(err, "out of memory while learning from a response");
-    return -1;
+    return CONN_OBSERVE_NOMEM;
 }
 
 int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t now,
@@ -161,22 +171,22 @@ int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t no
         out = &scratch_change;
     conn_change_reset(out);
     if (!learn_parse(wire, len, &c->msg, err))
-        return -1; /* L1: malformed, nothing learned */
+        return CONN_OBSERVE_MALFORMED; /* L1: malformed, nothing learned */
     int rc = 0;
     const learn_record_t *rec;
     long nrec = learn_route(&c->msg, c->matcher, &rec);
     if (nrec < 0) {
         errinfo_set(err, "out of memory while routing a response");
-        rc = -1;
+        rc = CONN_OBSERVE_NOMEM;
         goto done;
     }
     size_t n = (size_t)nrec;
     if (n == 0)
         goto done;
     size_t n_names = c->msg.n_names;
-    if (scratch_reserve(c, n_names + 2 * n) != 0) {
+    if (scratch_reserve(c, n_names + 3 * n) != 0) {
         errinfo_set(err, "out of memory while learning from a response");
-        rc = -1;
+        rc = CONN_OBSERVE_NOMEM;
         goto done;
     }
     uint32_t *name_of = c->scratch;

@@ -299,15 +299,27 @@ static int import_learned(const conn_t *c, const conn_state_t *s, int64_t now,
     if (conn_names_reserve(l, n) != 0 || conn_addrs_reserve(&l->addrs, n) != 0 ||
         conn_pairs_reserve(&l->pairs, n) != 0)
         return -1;
+    /* L5 keeps one time per address: the latest of all its records, those under names this
+     * configuration no longer tracks included (each still tells when a response routed it). */
+    for (size_t i = 0; i < n && c->connector; i++) {
+        const conn_state_record_t *r = &s->records[i];
+        bool added;
+        conn_addr_t *e = &l->addrs.slots[conn_addrs_insert(&l->addrs, &r->addr, &added)];
+        if (added || r->last_routed > e->last_routed)
+            e->last_routed = r->last_routed;
+    }
+    /* Then the records of tracked names (L3) whose address is not already due (L5). */
     for (size_t i = 0; i < n && c->connector; i++) {
         const conn_state_record_t *r = &s->records[i];
         char buf[DN_TEXT_MAX];
         size_t len;
         import_name(r->name, buf, &len);
         if (dn_matcher_match(c->matcher, buf, len) == 0)
-            continue; /* L3: not tracked under this configuration */
-        if (ttl > 0 && r->last_routed <= INT64_MAX - ttl && r->last_routed + ttl <= now)
-            continue; /* L5: already due */
+            continue;
+        uint32_t a = conn_addrs_find(&l->addrs, &r->addr);
+        conn_addr_t *e = &l->addrs.slots[a];
+        if (ttl > 0 && e->last_routed <= INT64_MAX - ttl && e->last_routed + ttl <= now)
+            continue;
         bool added;
         uint64_t *v = strmap_insert(l->names, buf, len, &added);
         if (v == NULL)
@@ -315,15 +327,14 @@ static int import_learned(const conn_t *c, const conn_state_t *s, int64_t now,
         if (added)
             *v = conn_name_slot_take(l);
         uint32_t name = (uint32_t)*v;
-        uint32_t a = conn_addrs_insert(&l->addrs, &r->addr, &added);
-        conn_addr_t *e = &l->addrs.slots[a];
-        if (conn_pairs_insert(&l->pairs, conn_pair_key(name, a))) {
-            e->holders++;
+        if (!conn_pairs_contains(&l->pairs, conn_pair_key(name, a))) {
+            if (conn_holders_add(&l->addrs, a, name) != 0)
+                return -1;
+            conn_pairs_insert(&l->pairs, conn_pair_key(name, a));
             l->name_slots[name].n_addrs++;
         }
-        if (added || r->last_routed > e->last_routed)
-            e->last_routed = r->last_routed;
     }
+    conn_addrs_sweep(&l->addrs, false); /* due, or held by untracked names only */
     conn_names_reindex(l);
     if (ttl > 0 && conn_addrs_relink_all(&l->addrs) != 0)
         return -1;

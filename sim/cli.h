@@ -6,5 +6,8 @@
 #define APPCSIM_VERSION "0.1.0"
 
 int cmd_coalesce(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

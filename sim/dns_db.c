@@ -2,6 +2,7 @@
  * Loading from text lives in dns_db_load.c, D4 changes in dns_db_change.c, scripts (D5) in
  * dns_db_script.c. */
 #include "dns_db_priv.h"
+#include "dns_memo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,7 +146,8 @@ dns_db_t *dns_db_new(void)
         return NULL;
     db->zones = ldns_rbtree_create(ldns_dname_compare_v);
     db->scripts = dns_db_scripts_new();
-    if (db->zones == NULL || db->scripts == NULL) {
+    db->memo = dns_memo_new();
+    if (db->zones == NULL || db->scripts == NULL || db->memo == NULL) {
         dns_db_free(db);
         return NULL;
     }
@@ -162,7 +164,23 @@ void dns_db_free(dns_db_t *db)
     }
     dns_namemap_clear(&db->zone_index);
     dns_db_scripts_free(db->scripts);
+    dns_memo_free(db->memo);
     free(db);
+}
+
+void dns_db_changed(dns_db_t *db)
+{
+    db->generation++;
+}
+
+uint64_t dns_db_generation(const dns_db_t *db)
+{
+    return db->generation;
+}
+
+dns_memo_t *dns_db_memo(const dns_db_t *db)
+{
+    return db->memo;
 }
 
 static dns_zone_t *zone_find(const dns_db_t *db, const ldns_rdf *origin)
@@ -619,6 +637,7 @@ int dns_view_add_rr(dns_view_t *v, ldns_rr *rr, errinfo_t *err)
 int dns_db_apply_batch(dns_db_t *db, const ldns_rdf *origin, const char *view, ldns_rr **rrs,
                        size_t n, size_t *bad, errinfo_t *err)
 {
+    dns_db_changed(db);
     bool created_zone, created_view;
     dns_view_t *v = view_get_or_create(db, origin, view, &created_zone, &created_view);
     size_t i = 0;

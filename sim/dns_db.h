@@ -103,6 +103,17 @@ int dns_db_script(dns_db_t *db, const char *qname, uint16_t qtype, const dns_scr
 /* Removes the script of (qname, qtype); an absent one is an error. */
 int dns_db_unscript(dns_db_t *db, const char *qname, uint16_t qtype, errinfo_t *err);
 
+/* ---- Memoized answers (dns_memo.h) ---- */
+
+typedef struct dns_memo dns_memo_t;
+
+/* A counter bumped by every call of a change function above (zones, records, D4 changes,
+ * scripts), failed ones included: equal generations mean equal contents. */
+uint64_t dns_db_generation(const dns_db_t *db);
+/* The db's memo of finished answers, used by dns_resolve (on by default, with the default
+ * limits). A cache, not contents: it may be changed (limits, clearing) through a const db. */
+dns_memo_t *dns_db_memo(const dns_db_t *db);
+
 /* ---- Read access, for dns_resolve and dns_cache. Everything returned is owned by the db
  * and stays valid until the next change to the db. ---- */
 

@@ -34,6 +34,7 @@ static ldns_rr *parse_change_rr(const dns_view_t *v, const char *text, errinfo_t
 int dns_db_add_rr(dns_db_t *db, const char *origin, const char *view, const char *rr_text,
                   errinfo_t *err)
 {
+    dns_db_changed(db);
     dns_view_t *v = change_view(db, origin, view, err);
     ldns_rr *rr = v ? parse_change_rr(v, rr_text, err) : NULL;
     if (rr == NULL)
@@ -50,6 +51,7 @@ int dns_db_add_rr(dns_db_t *db, const char *origin, const char *view, const char
 int dns_db_remove_rr(dns_db_t *db, const char *origin, const char *view, const char *rr_text,
                      errinfo_t *err)
 {
+    dns_db_changed(db);
     dns_view_t *v = change_view(db, origin, view, err);
     ldns_rr *rr = v ? parse_change_rr(v, rr_text, err) : NULL;
     if (rr == NULL)
@@ -120,6 +122,7 @@ static int check_replacement(const dns_view_t *v, const ldns_rdf *owner, uint16_
 int dns_db_set_rrs(dns_db_t *db, const char *origin, const char *view, const char *owner,
                    uint16_t type, const char *const *rr_texts, size_t n, errinfo_t *err)
 {
+    dns_db_changed(db);
     dns_view_t *v = change_view(db, origin, view, err);
     if (v == NULL)
         return -1;

@@ -193,6 +193,7 @@ static ldns_rdf *infer_origin(reader_t *r, errinfo_t *err)
 int dns_db_add_zone_file(dns_db_t *db, const char *path, const char *origin, const char *view,
                          errinfo_t *err)
 {
+    dns_db_changed(db);
     if (path == NULL) {
         errinfo_set(err, "no zone file path given");
         return -1;
@@ -248,6 +249,7 @@ out:
 int dns_db_add_records(dns_db_t *db, const char *origin, const char *view,
                        const char *const *rr_texts, size_t n, errinfo_t *err)
 {
+    dns_db_changed(db);
     if (dns_db_check_view(view, err) != 0)
         return -1;
     if (origin == NULL) {

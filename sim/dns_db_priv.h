@@ -46,7 +46,13 @@ struct dns_db {
     ldns_rbtree_t *zones;   /* dns_zone_t by origin: owns the zones */
     dns_namemap_t zone_index; /* the same zones by origin, for exact lookups */
     ldns_rbtree_t *scripts; /* script entries, see dns_db_script.c */
+    uint64_t generation;    /* bumped by every change: see dns_db_generation */
+    dns_memo_t *memo;       /* owned; answers of this generation, see dns_memo.h */
 };
+
+/* Called first by every public function that may change the db, whatever its outcome (a
+ * failed change leaves the db as it was, so the bump is only ever one too many). */
+void dns_db_changed(dns_db_t *db);
 
 /* A lower-cased copy of the name in text, or NULL with an error naming what the text is
  * (`what`, e.g. "origin"). */

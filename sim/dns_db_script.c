@@ -159,6 +159,7 @@ static int scripted_build(const dns_script_t *script, dns_scripted_t *out, errin
 int dns_db_script(dns_db_t *db, const char *qname, uint16_t qtype, const dns_script_t *script,
                   errinfo_t *err)
 {
+    dns_db_changed(db);
     if (script == NULL) {
         errinfo_set(err, "no script given");
         return -1;
@@ -196,6 +197,7 @@ int dns_db_script(dns_db_t *db, const char *qname, uint16_t qtype, const dns_scr
 
 int dns_db_unscript(dns_db_t *db, const char *qname, uint16_t qtype, errinfo_t *err)
 {
+    dns_db_changed(db);
     ldns_rdf *name = dns_db_name_new(qname, "scripted name", err);
     if (name == NULL)
         return -1;

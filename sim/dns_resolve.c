@@ -1,5 +1,6 @@
 /* dns_resolve: D1/D2 lookup over a dns_db and the wire message built from it with ldns. */
 #include "dns_resolve.h"
+#include "dns_memo.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -245,17 +246,18 @@ static int build_raw(const dns_scripted_t *s, uint16_t id, dns_answer_t *out, er
     return 0;
 }
 
-static bool push_section(ldns_pkt *pkt, ldns_pkt_section section, const ldns_rr *rr)
+/* Lends rr to the packet: build_wire takes it back before freeing the packet, so that records
+ * are not copied just to be written. ldns only reads them. */
+static bool lend_rr(ldns_pkt *pkt, ldns_pkt_section section, const ldns_rr *rr)
 {
-    ldns_rr *c = ldns_rr_clone(rr);
-    if (c != NULL && ldns_pkt_push_rr(pkt, section, c))
-        return true;
-    ldns_rr_free(c);
-    return false;
+    return ldns_pkt_push_rr(pkt, section, (ldns_rr *)rr);
 }
 
+#define WIRE_START_CAP 512 /* bytes; the buffer grows as needed */
+
 /* Builds the wire message with the first `count` records of answer and, when given, the SOA in
- * the authority section. */
+ * the authority section. ldns_pkt2buffer_wire is what ldns_pkt2wire calls (same bytes, same
+ * compression); it is called directly to start from a small buffer instead of a 64 KiB one. */
 static ldns_status build_wire(const ldns_rdf *qname, uint16_t qtype, uint16_t id, int rcode,
                               const ldns_rr_list *answer, size_t count, const ldns_rr *soa,
                               bool tc, uint8_t **wire, size_t *len)
@@ -283,10 +285,28 @@ static ldns_status build_wire(const ldns_rdf *qname, uint16_t qtype, uint16_t id
             q = NULL;
     }
     for (size_t i = 0; ok && i < count; i++)
-        ok = push_section(pkt, LDNS_SECTION_ANSWER, ldns_rr_list_rr(answer, i));
+        ok = lend_rr(pkt, LDNS_SECTION_ANSWER, ldns_rr_list_rr(answer, i));
     if (ok && soa != NULL)
-        ok = push_section(pkt, LDNS_SECTION_AUTHORITY, soa);
-    ldns_status s = ok ? ldns_pkt2wire(wire, pkt, len) : LDNS_STATUS_MEM_ERR;
+        ok = lend_rr(pkt, LDNS_SECTION_AUTHORITY, soa);
+    ldns_buffer *buf = ok ? ldns_buffer_new(WIRE_START_CAP) : NULL;
+    ldns_status s = buf != NULL ? ldns_pkt2buffer_wire(buf, pkt) : LDNS_STATUS_MEM_ERR;
+    *wire = NULL;
+    *len = 0;
+    if (s == LDNS_STATUS_OK) {
+        /* A copy of exactly the message, which also leaves the buffer its own bytes. */
+        if ((*wire = malloc(ldns_buffer_position(buf))) != NULL) {
+            *len = ldns_buffer_position(buf);
+            memcpy(*wire, ldns_buffer_begin(buf), *len);
+        } else {
+            s = LDNS_STATUS_MEM_ERR;
+        }
+    }
+    ldns_buffer_free(buf);
+    if (pkt != NULL) {
+        /* The lent records go back before the packet frees its sections. */
+        ldns_rr_list_set_rr_count(ldns_pkt_answer(pkt), 0);
+        ldns_rr_list_set_rr_count(ldns_pkt_authority(pkt), 0);
+    }
     ldns_rr_free(q);
     ldns_rdf_deep_free(qn);
     ldns_pkt_free(pkt);
@@ -347,6 +367,11 @@ int dns_resolve(const dns_db_t *db, const char *qname, uint16_t qtype, uint16_t 
                 const char *region, dns_answer_t *out, errinfo_t *err)
 {
     memset(out, 0, sizeof *out);
+    /* The same question, asked again of the same contents, gets the same bytes (dns_memo.h). */
+    dns_memo_t *memo = dns_db_memo(db);
+    uint64_t generation = dns_db_generation(db);
+    if (dns_memo_get(memo, generation, qname, qtype, region, id, out))
+        return 0;
     ldns_rdf *name = qname != NULL ? ldns_dname_new_frm_str(qname) : NULL;
     if (name == NULL) {
         errinfo_set(err, "query name '%s' is not a valid domain name", qname ? qname : "(null)");
@@ -356,6 +381,8 @@ int dns_resolve(const dns_db_t *db, const char *qname, uint16_t qtype, uint16_t 
     int rc = dns_resolve_result(db, name, qtype, region, true, &r, err);
     if (rc == 0)
         rc = dns_answer_build(name, qtype, id, &r, out, err);
+    if (rc == 0)
+        dns_memo_put(memo, generation, qname, qtype, region, out);
     dns_result_clear(&r);
     ldns_rdf_deep_free(name);
     return rc;

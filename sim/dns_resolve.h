@@ -61,7 +61,9 @@ typedef struct {
 void dns_answer_clear(dns_answer_t *a);
 
 /* Answers (qname, qtype) with query id `id` for a node in `region` (NULL: default views).
- * qname is presentation text; a trailing dot is optional. Returns 0 and fills out (which the
+ * qname is presentation text; a trailing dot is optional. Answers are remembered in the db's
+ * memo (dns_memo.h, keyed by qname exactly as written, qtype and region, forgotten on any
+ * change to the db): a question asked again gets the same bytes for a copy, with its own id. Returns 0 and fills out (which the
  * caller clears), or -1 with err filled and out zeroed: qname not a valid name, out of memory,
  * or ldns unable to build the message. A DNS failure (REFUSED, SERVFAIL...) is a success of
  * this function: it is an answer. */

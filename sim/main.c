@@ -11,6 +11,9 @@ typedef struct {
 } command_t;
 
 static const command_t commands[] = {
+    {"run", cmd_run, "run scenario files and check their expectations"},
+    {"check", cmd_check, "validate scenario files without running them"},
+    {"explain", cmd_explain, "tell a scenario's run as a story from its trace"},
     {"coalesce", cmd_coalesce, "print the minimal prefix set equivalent to the input"},
 };
 

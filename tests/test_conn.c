@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "conn_debug.h"
 #include "learn.h"
 #include "support_dns.h"
 #include "testutil.h"
@@ -412,7 +413,7 @@ static void test_malformed_changes_nothing(void)
     errinfo_t err = {{0}};
     ch.n_add = 7; /* whatever was there is cleared */
     int rc = conn_observe_response(c, w.buf, w.len, 5, &ch, &err);
-    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_EQUAL(rc, CONN_OBSERVE_MALFORMED);
     CU_ASSERT_NOT_EQUAL(err.msg[0], '\0');
     CU_ASSERT_EQUAL(ch.n_add + ch.n_remove, 0);
     CU_ASSERT_STRING_EQUAL(tc_adv_text(c), "192.0.2.1/32");
@@ -425,11 +426,11 @@ static void test_malformed_changes_nothing(void)
                                                              NULL});
     CU_ASSERT_PTR_NOT_NULL_FATAL(wire);
     rc = conn_observe_response(c, wire, len - 2, 9, &ch, &err);
-    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_EQUAL(rc, CONN_OBSERVE_MALFORMED);
     CU_ASSERT_STRING_EQUAL(tc_records_text(c), "a.example.com 192.0.2.1@1");
     /* Three bytes are no message at all. */
     rc = conn_observe_response(c, wire, 3, 9, &ch, &err);
-    CU_ASSERT_EQUAL(rc, -1);
+    CU_ASSERT_EQUAL(rc, CONN_OBSERVE_MALFORMED);
     free(wire);
     CU_ASSERT_STRING_EQUAL(tc_adv_text(c), "192.0.2.1/32");
     conn_change_clear(&ch);
@@ -637,8 +638,12 @@ static void test_store_off_orphan_dropped_by_covering_route(void)
     OBSERVE(c, 1, &ch, "a.example.com. 60 IN A 192.0.2.1", "a.example.com. 60 IN A 198.51.100.1");
     CONFIGURE(c, "", "", "", &ch);
     CU_ASSERT_STRING_EQUAL(orphans_text(c), "192.0.2.1/32 198.51.100.1/32");
-    int rc = CONFIGURE(c, "", "192.0.2.0/24", "198.51.100.1/32", &ch);
-    expect_change(rc, &ch, "+192.0.2.0/24 -192.0.2.1/32");
+    /* A manual /0 drops no orphan, as it absorbs nothing (C3). */
+    int rc = CONFIGURE(c, "", "", "0.0.0.0/0", &ch);
+    expect_change(rc, &ch, "+0.0.0.0/0");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "192.0.2.1/32 198.51.100.1/32");
+    rc = CONFIGURE(c, "", "192.0.2.0/24", "198.51.100.1/32", &ch);
+    expect_change(rc, &ch, "+192.0.2.0/24 -0.0.0.0/0 -192.0.2.1/32");
     CU_ASSERT_STRING_EQUAL(orphans_text(c), "");
     /* Dropped for good: when the routes go, the /24 stays as an orphan, the host does not come
      * back, and the manual host route is withdrawn. */
@@ -668,6 +673,43 @@ static void test_store_off_restart(void)
     rc = CONFIGURE(c, "", "", "", &ch);
     expect_change(rc, &ch, "");
     CU_ASSERT_STRING_EQUAL(orphans_text(c), "192.0.2.0/24 198.51.100.1/32");
+    conn_change_clear(&ch);
+    conn_free(c);
+}
+
+static void test_store_on_imported_orphans_stay(void)
+{
+    /* store_routes on creates no orphans, but orphans it was given (conn_import) are never
+     * withdrawn while the node stays a connector (C6), and re-applying the same configuration
+     * changes nothing (C4). */
+    conn_t *c = conn_with(true, 0);
+    conn_change_t ch = {0};
+    CONFIGURE(c, "a.example.com", "", "", &ch);
+    pfx_t orphan;
+    errinfo_t err;
+    CU_ASSERT_FATAL(pfx_parse("198.51.100.7/32", 15, false, &orphan, &err));
+    conn_state_t st = {.orphans = &orphan, .n_orphans = 1};
+    int rc = conn_import(c, &st, 0, &ch, &err);
+    expect_change(rc, &ch, "+198.51.100.7/32");
+    rc = CONFIGURE(c, "a.example.com", "", "", &ch);
+    expect_change(rc, &ch, "");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "198.51.100.7/32");
+    /* Another configuration: still kept; nothing new becomes an orphan. */
+    OBSERVE(c, 1, &ch, "a.example.com. 60 IN A 192.0.2.1");
+    rc = CONFIGURE(c, "b.example.com", "10.0.0.0/8", "", &ch);
+    expect_change(rc, &ch, "+10.0.0.0/8 -192.0.2.1/32");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "198.51.100.7/32");
+    /* A route covering it drops it for good, as with store_routes off. */
+    rc = CONFIGURE(c, "b.example.com", "198.51.100.0/24", "", &ch);
+    expect_change(rc, &ch, "+198.51.100.0/24 -10.0.0.0/8 -198.51.100.7/32");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "");
+    rc = CONFIGURE(c, "b.example.com", "", "", &ch);
+    expect_change(rc, &ch, "-198.51.100.0/24");
+    /* A node that stops being a connector forgets its orphans (C1). */
+    CU_ASSERT_EQUAL(conn_import(c, &st, 0, &ch, &err), 1);
+    rc = tc_configure_at(c, false, "", "", "", &ch);
+    expect_change(rc, &ch, "-198.51.100.7/32");
+    CU_ASSERT_STRING_EQUAL(orphans_text(c), "");
     conn_change_clear(&ch);
     conn_free(c);
 }
@@ -781,6 +823,119 @@ static void test_expiry_far_future_saturates(void)
     conn_free(c);
 }
 
+static void test_expiry_address_held_by_many_names(void)
+{
+    /* One address recorded under a chain of six names (L3), then under some of them only after
+     * configuration changes (C5), then expired under all of them at once (L5). */
+    conn_t *c = conn_with(true, TTL);
+    conn_change_t ch = {0};
+    CONFIGURE(c, "*.example.com", "", "", &ch);
+    int rc = OBSERVE(c, 1, &ch, "n1.example.com. 60 IN CNAME n2.example.com.",
+                     "n2.example.com. 60 IN CNAME n3.example.com.",
+                     "n3.example.com. 60 IN CNAME n4.example.com.",
+                     "n4.example.com. 60 IN CNAME n5.example.com.",
+                     "n5.example.com. 60 IN CNAME n6.example.com.",
+                     "n6.example.com. 60 IN A 192.0.2.1", "n6.example.com. 60 IN A 192.0.2.2",
+                     "n3.example.com. 60 IN A 192.0.2.3");
+    expect_change(rc, &ch, "+192.0.2.1/32 +192.0.2.2/32 +192.0.2.3/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c),
+                           "n1.example.com 192.0.2.1@1, n1.example.com 192.0.2.2@1, "
+                           "n1.example.com 192.0.2.3@1, n2.example.com 192.0.2.1@1, "
+                           "n2.example.com 192.0.2.2@1, n2.example.com 192.0.2.3@1, "
+                           "n3.example.com 192.0.2.1@1, n3.example.com 192.0.2.2@1, "
+                           "n3.example.com 192.0.2.3@1, n4.example.com 192.0.2.1@1, "
+                           "n4.example.com 192.0.2.2@1, n5.example.com 192.0.2.1@1, "
+                           "n5.example.com 192.0.2.2@1, n6.example.com 192.0.2.1@1, "
+                           "n6.example.com 192.0.2.2@1");
+    /* 192.0.2.3 is routed again later, under n3 alone. */
+    rc = OBSERVE(c, 5, &ch, "n3.example.com. 60 IN A 192.0.2.3");
+    expect_change(rc, &ch, "");
+    /* Names leave: 192.0.2.1 and .2 keep n2 and n5, 192.0.2.3 keeps n2 only. */
+    rc = CONFIGURE(c, "n2.example.com n5.example.com", "", "", &ch);
+    expect_change(rc, &ch, "");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c),
+                           "n2.example.com 192.0.2.1@1, n2.example.com 192.0.2.2@1, "
+                           "n2.example.com 192.0.2.3@5, n5.example.com 192.0.2.1@1, "
+                           "n5.example.com 192.0.2.2@1");
+    rc = CONFIGURE(c, "n2.example.com", "", "", &ch);
+    expect_change(rc, &ch, "");
+    /* Learned again under new names, they gain holders again. */
+    CONFIGURE(c, "*.example.com", "", "", &ch);
+    rc = OBSERVE(c, 3, &ch, "m1.example.com. 60 IN CNAME m2.example.com.",
+                 "m2.example.com. 60 IN CNAME n2.example.com.",
+                 "n2.example.com. 60 IN A 192.0.2.1");
+    expect_change(rc, &ch, "");
+    rc = conn_expire(c, 1 + TTL, &ch);
+    expect_change(rc, &ch, "-192.0.2.2/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c),
+                           "m1.example.com 192.0.2.1@3, m2.example.com 192.0.2.1@3, "
+                           "n2.example.com 192.0.2.1@3, n2.example.com 192.0.2.3@5");
+    rc = conn_expire(c, 5 + TTL, &ch);
+    expect_change(rc, &ch, "-192.0.2.1/32 -192.0.2.3/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "");
+    CU_ASSERT_EQUAL(conn_next_expiry(c), INT64_MAX);
+    /* Everything is gone: the same names and addresses are learned from scratch. */
+    rc = OBSERVE(c, 10 + TTL, &ch, "n1.example.com. 60 IN CNAME n2.example.com.",
+                 "n2.example.com. 60 IN A 192.0.2.1");
+    expect_change(rc, &ch, "+192.0.2.1/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "n1.example.com 192.0.2.1@10000000010, "
+                                               "n2.example.com 192.0.2.1@10000000010");
+    conn_change_clear(&ch);
+    conn_free(c);
+}
+
+/* Staged expiries: n responses at distinct instants, each with one new address, then
+ * conn_expire at every conn_next_expiry. Response i records its address under a name of its
+ * own (n<i>.example.com) and, when shared, also under one of 7 names that many addresses share
+ * (s<i%7>.example.com, through a CNAME). Returns the work conn_debug_work counts over all the
+ * expiries, after checking that each removed exactly its address. */
+static uint64_t staged_expiry_work(size_t n, bool shared)
+{
+    conn_t *c = conn_with(true, 1000);
+    conn_change_t ch = {0};
+    CONFIGURE(c, "*.example.com", "", "", &ch);
+    for (size_t i = 0; i < n; i++) {
+        char cname[128], a[128];
+        snprintf(cname, sizeof cname, "n%zu.example.com. 60 IN CNAME s%zu.example.com.", i, i % 7);
+        snprintf(a, sizeof a, "%s%zu.example.com. 60 IN A 10.%zu.%zu.%zu", shared ? "s" : "n",
+                 shared ? i % 7 : i, (i >> 16) & 255, (i >> 8) & 255, i & 255);
+        int rc = shared ? OBSERVE(c, (int64_t)i, &ch, cname, a) : OBSERVE(c, (int64_t)i, &ch, a);
+        CU_ASSERT_EQUAL_FATAL(rc, 1);
+    }
+    uint64_t work = 0;
+    size_t expiries = 0;
+    for (int64_t t; (t = conn_next_expiry(c)) != INT64_MAX; expiries++) {
+        uint64_t before = conn_debug_work(c);
+        int rc = conn_expire(c, t, &ch);
+        work += conn_debug_work(c) - before;
+        CU_ASSERT_EQUAL_FATAL(rc, 1);
+        CU_ASSERT_EQUAL_FATAL(ch.n_remove, 1);
+        CU_ASSERT_EQUAL_FATAL(ch.remove[0].bits.hi >> 32,
+                              (0x0a000000u | (uint32_t)(t - 1000)) & 0xffffffffu);
+    }
+    CU_ASSERT_EQUAL(expiries, n);
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "");
+    CU_ASSERT_EQUAL(pfxset_count(conn_advertised(c)), 0);
+    conn_change_clear(&ch);
+    conn_free(c);
+    return work;
+}
+
+static void test_expiry_cost_linear(void)
+{
+    /* L5: an expiry costs what it removes, not what has been learned: with n staged expiries
+     * the total work is a small multiple of n (a full scan per expiry would be about n^2/2).
+     * Counted, not timed. */
+    const size_t n = 5000;
+    uint64_t own = staged_expiry_work(n, false);
+    uint64_t shared = staged_expiry_work(n, true);
+    CU_ASSERT(own <= 40 * n);
+    CU_ASSERT(shared <= 60 * n);
+    if (own > 40 * n || shared > 60 * n)
+        fprintf(stderr, "expiry work for %zu staged expiries: %llu (own names), %llu (shared)\n",
+                n, (unsigned long long)own, (unsigned long long)shared);
+}
+
 /* ---- export / import ---- */
 
 static void test_export_import_round_trip(void)
@@ -870,6 +1025,46 @@ static void test_import_filters_and_rejects(void)
     CU_ASSERT_STRING_EQUAL(tc_records_text(c), "a.example.com 10.0.0.1@30, "
                                                "a.example.com 198.51.100.1@30");
     CU_ASSERT_STRING_EQUAL(tc_adv_text(c), "10.0.0.0/8 198.51.100.1/32");
+    conn_change_clear(&ch);
+    conn_free(c);
+}
+
+static void test_import_due_per_address(void)
+{
+    /* L5 keeps one time per address: the latest of its records. At now = 120 with TTL 100,
+     * 192.0.2.1 was last routed at 150, so it is not due and stays under both names; 192.0.2.2
+     * (latest 10) is due under both. */
+    conn_t *c = conn_with(true, 100);
+    conn_change_t ch = {0};
+    CONFIGURE(c, "a.example.com b.example.com", "", "", &ch);
+    conn_state_record_t recs[5] = {
+        {"a.example.com", pfx_addr_v4(0xc0000201), 0},
+        {"a.example.com", pfx_addr_v4(0xc0000202), 10},
+        {"b.example.com", pfx_addr_v4(0xc0000201), 150},
+        {"b.example.com", pfx_addr_v4(0xc0000202), 5},
+        {"c.example.com", pfx_addr_v4(0xc0000202), 200}, /* untracked: its time still counts */
+    };
+    conn_state_t st = {.records = recs, .n_records = 4};
+    errinfo_t err;
+    int rc = conn_import(c, &st, 120, &ch, &err);
+    expect_change(rc, &ch, "+192.0.2.1/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "a.example.com 192.0.2.1@150, "
+                                               "b.example.com 192.0.2.1@150");
+    CU_ASSERT_EQUAL(conn_next_expiry(c), 250);
+    /* A record under a name this configuration does not track still tells when the address
+     * was last routed. */
+    st.n_records = 5;
+    rc = conn_import(c, &st, 120, &ch, &err);
+    expect_change(rc, &ch, "+192.0.2.2/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "a.example.com 192.0.2.1@150, "
+                                               "a.example.com 192.0.2.2@200, "
+                                               "b.example.com 192.0.2.1@150, "
+                                               "b.example.com 192.0.2.2@200");
+    /* At 250 192.0.2.1 is due as a whole. */
+    st.n_records = 4;
+    rc = conn_import(c, &st, 250, &ch, &err);
+    expect_change(rc, &ch, "-192.0.2.1/32 -192.0.2.2/32");
+    CU_ASSERT_STRING_EQUAL(tc_records_text(c), "");
     conn_change_clear(&ch);
     conn_free(c);
 }
@@ -1129,18 +1324,19 @@ static void ref_configure(ref_t *r, bool connector, const char *domains, const c
     memcpy(old_control, r->control, sizeof old_control);
     ref_load_routes(connector ? control : "", r->control, &r->n_control);
     ref_load_routes(manual, r->manual, &r->n_manual);
-    if (!connector || r->store)
+    if (!connector)
         r->n_orphans = 0;
-    if (connector && !r->store) {
-        /* C6: what leaves Adv because a control route or a name left stays as an orphan. */
+    if (connector) {
+        /* C6: orphans stay; with store_routes off, what leaves Adv because a control route or a
+         * name left becomes one too. */
         ref_set_t base, orph = {.n = 0};
         ref_adv(r, kept, n_kept, false, &base);
         for (size_t i = 0; i < r->n_orphans; i++)
             ref_set_add(&orph, &r->orphans[i]);
-        for (size_t i = 0; i < n_old_control; i++)
+        for (size_t i = 0; i < n_old_control && !r->store; i++)
             if (!ref_set_has(&base, &old_control[i]))
                 ref_set_add(&orph, &old_control[i]);
-        for (size_t i = 0; i < r->n_rec; i++) {
+        for (size_t i = 0; i < r->n_rec && !r->store; i++) {
             bool still = false;
             for (size_t j = 0; j < n_kept && !still; j++)
                 still = pfx_addr_equal(&kept[j].addr, &r->rec[i].addr);
@@ -1269,11 +1465,31 @@ static void random_run(uint64_t seed, bool store, int64_t ttl, int steps)
             rc = conn_expire(c, now, &ch);
             ref_expire(r, now);
         } else if (op == 7) {
-            /* Export and import into itself: nothing changes. */
+            /* Export and import into itself, sometimes with one more orphan (C6: taken as
+             * given by a connector, whatever store_routes says). */
             conn_state_t st;
             errinfo_t err;
             CU_ASSERT_EQUAL_FATAL(conn_export(c, &st), 0);
-            rc = conn_import(c, &st, now, &ch, &err);
+            pfx_t orphans[REF_MAX + 1];
+            CU_ASSERT_FATAL(st.n_orphans < REF_MAX);
+            memcpy(orphans, st.orphans, st.n_orphans * sizeof orphans[0]);
+            conn_state_t in = st;
+            in.orphans = orphans;
+            if (rng_below(&s, 3) == 0) {
+                const char *t = rnd_routes[rng_below(&s, sizeof rnd_routes / sizeof rnd_routes[0])];
+                errinfo_t perr;
+                CU_ASSERT_FATAL(pfx_parse(t, strlen(t), false, &orphans[in.n_orphans], &perr));
+                if (r->connector) {
+                    ref_set_t orph = {.n = 0};
+                    for (size_t i = 0; i < r->n_orphans; i++)
+                        ref_set_add(&orph, &r->orphans[i]);
+                    ref_set_add(&orph, &orphans[in.n_orphans]);
+                    memcpy(r->orphans, orph.p, orph.n * sizeof orph.p[0]);
+                    r->n_orphans = orph.n;
+                }
+                in.n_orphans++;
+            }
+            rc = conn_import(c, &in, now, &ch, &err);
             conn_state_clear(&st);
             ref_expire(r, now); /* import drops records already due */
         } else {
@@ -1371,7 +1587,7 @@ void suite_conn(void)
         {"N2 N3 names in responses are lower-cased before matching", test_names_case_insensitive},
         {"L4 C3 disallowed addresses are never recorded or advertised",
          test_disallowed_never_recorded},
-        {"L1 C4 a malformed response changes nothing and returns -1",
+        {"L1 C4 a malformed response changes nothing and returns CONN_OBSERVE_MALFORMED",
          test_malformed_changes_nothing},
         {"L1 only answer records of type A, AAAA and CNAME count; TTL 0 and rcode do not matter",
          test_only_answer_section_counts},
@@ -1394,6 +1610,8 @@ void suite_conn(void)
          test_store_off_orphan_dropped_by_covering_route},
         {"C6 store_routes off: a restart keeps Adv and forgets every name",
          test_store_off_restart},
+        {"C6 C4 store_routes on: imported orphans stay until a covering route is applied",
+         test_store_on_imported_orphans_stay},
         {"L5 expiry is off by default", test_expiry_off_by_default},
         {"L5 expiry at exactly last routed + ttl, not 1 ns before", test_expiry_at_exactly_ttl},
         {"L5 L3 routing an address again moves its expiry; names left empty are dropped",
@@ -1402,10 +1620,16 @@ void suite_conn(void)
         {"L5 C6 C3 expiry keeps routes Adv holds otherwise (orphans, control, manual)",
          test_expiry_keeps_routes_held_otherwise},
         {"L5 a deadline past the end of time never comes", test_expiry_far_future_saturates},
+        {"L3 L5 C5 an address held by many names keeps and loses them one by one, then expires",
+         test_expiry_address_held_by_many_names},
+        {"L5 staged expiries cost what they remove (work counted, not timed)",
+         test_expiry_cost_linear},
         {"L3 L5 C6 export/import round trip, records sorted by name then address",
          test_export_import_round_trip},
         {"L3 L4 L5 import drops untracked and due records and rejects bad ones whole",
          test_import_filters_and_rejects},
+        {"L5 import decides what is due per address, from the latest of its records",
+         test_import_due_per_address},
         {"C3 C4 C5 C6 C7 L2 L3 L5 random operations match a reference (store_routes on)",
          test_random_store_on},
         {"C3 C4 C5 C6 C7 L2 L3 L5 random operations match a reference (store_routes on, ttl)",

@@ -192,9 +192,18 @@ static void test_p6_next_closest_region(void)
 
 static void test_p6_latency_tie_lower_region(void)
 {
+    /* Regions 1 and 2 are both 40 ms away: region 1 wins on its id alone. Its node loses every
+     * other tie-break there could be: it has the higher node id (11 > 5), the later `created`
+     * and the lower hash (h(7,11) < h(7,5), T3 vectors), with and without in_region_failover. */
     const int64_t lat[] = {10 * MS, 40 * MS, 40 * MS};
-    ctrl_rcandidate_t c[] = {R(9, 100, true, true, 2), R(8, 200, true, true, 1)};
+    ctrl_rcandidate_t c[] = {R(5, 100, true, true, 2), R(11, 200, true, true, 1)};
+    CU_ASSERT_FATAL(thash(7, 11) < thash(7, 5));
     CU_ASSERT_EQUAL(ctrl_elect_regional(7, 0, lat, 3, c, 2, -1, false, false), 1);
+    CU_ASSERT_EQUAL(ctrl_elect_regional(7, 0, lat, 3, c, 2, -1, true, false), 1);
+    /* The same in the other array order. */
+    ctrl_rcandidate_t d[] = {c[1], c[0]};
+    CU_ASSERT_EQUAL(ctrl_elect_regional(7, 0, lat, 3, d, 2, -1, false, false), 0);
+    CU_ASSERT_EQUAL(ctrl_elect_regional(7, 0, lat, 3, d, 2, -1, true, false), 0);
 }
 
 static void test_p6_unmeasured_regions_last_by_id(void)
