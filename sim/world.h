@@ -40,9 +40,11 @@
  *     connected, ctrl_lost while disconnected, restart while down, a zone change the data
  *     rejects) change nothing and are `rejected` records.
  *   - A flow to a name queries type A.
- *   - A query or flow of the timeline at t starts at a zero-delay event of its own, so it sees
- *     everything that arrived at t (T1 runs timeline events first; a netmap delivered at t is
- *     therefore in force for a flow at t, as K5's "until then" reads).
+ *   - A query or flow of the timeline acts when its event runs: at an instant t it runs before
+ *     everything the simulation generates at t (T1), a netmap delivery at t included. So a
+ *     flow at exactly the instant a route arrives (K5) still takes the old path, while the
+ *     state inspected "at t" (world_run_until(t)) already holds the route. This is the reading
+ *     of scenarios/README.md.
  *   - Netmap content is sent only to nodes whose control session is up; a session that comes
  *     back (ctrl_back, up, restart) gets a full netmap per P7 and reports its full set after
  *     advertise_delay. Messages of an older session are dropped.

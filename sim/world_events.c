@@ -115,43 +115,19 @@ static void on_net(world_t *w, const wevent_t *e, bool on)
     trace_end(w->tr);
 }
 
-static void query_cb(engine_t *eng, void *ctx, uint64_t arg)
+/* Queries and flows are the bulk of a long timeline: they keep no wevent_t, only their index.
+ * Like every timeline event they act when they run (T1: before what the simulation generates
+ * at the same instant, a netmap delivery included). */
+static void query_event(engine_t *eng, void *ctx, uint64_t arg)
 {
     (void)eng;
     client_query_start(ctx, (size_t)arg);
 }
 
-static void flow_cb(engine_t *eng, void *ctx, uint64_t arg)
+static void flow_event(engine_t *eng, void *ctx, uint64_t arg)
 {
     (void)eng;
     client_flow_start(ctx, (size_t)arg);
-}
-
-/* Queries and flows are the bulk of a long timeline: they keep no wevent_t. Their timeline
- * event only hands over to a zero-delay event of their own, so that the data plane acts once
- * this instant's arrivals are in (see world.h). */
-/* When nothing else is due at this instant, the zero-delay event would run next anyway:
- * acting at once is the same run, one event cheaper. */
-static bool alone_now(engine_t *eng)
-{
-    sim_time_t next;
-    return !engine_next_time(eng, &next) || next > engine_now(eng);
-}
-
-static void query_event(engine_t *eng, void *ctx, uint64_t arg)
-{
-    if (alone_now(eng))
-        client_query_start(ctx, (size_t)arg);
-    else if (!engine_timer_is_set(engine_after(eng, 0, query_cb, ctx, arg)))
-        w_fail(ctx, "cannot schedule a query");
-}
-
-static void flow_event(engine_t *eng, void *ctx, uint64_t arg)
-{
-    if (alone_now(eng))
-        client_flow_start(ctx, (size_t)arg);
-    else if (!engine_timer_is_set(engine_after(eng, 0, flow_cb, ctx, arg)))
-        w_fail(ctx, "cannot schedule a flow");
 }
 
 static int schedule_data(world_t *w, sim_time_t at, int kind, size_t index, errinfo_t *err)

@@ -57,20 +57,27 @@ static void test_k5_learning_race(void)
     pfx_addr_t a = tw_addr("192.0.2.7");
     size_t early = world_ev_flow_addr(w, reach - 1, laptop, &a, "early", &e);
     size_t at = world_ev_flow_addr(w, reach, laptop, &a, "at", &e);
-    CU_ASSERT_NOT_EQUAL_FATAL(at, WORLD_NONE);
+    size_t after = world_ev_flow_addr(w, reach + 1, laptop, &a, "after", &e);
+    CU_ASSERT_NOT_EQUAL_FATAL(after, WORLD_NONE);
     tw_run(w, reach - 1);
     CU_ASSERT_EQUAL(world_route(w, laptop, &a, NULL), WORLD_NONE);
     CU_ASSERT_EQUAL(tw_time(w, "route_change", "conn", 0), produced);
     CU_ASSERT_EQUAL(tw_time(w, "report", "conn", 0), produced + s.advertise_delay);
     tw_run(w, reach);
+    /* checked once every event at the instant ran: the route is there */
     CU_ASSERT_EQUAL(world_route(w, laptop, &a, NULL), conn);
-    const world_flow_result_t *r1 = world_flow_result(w, early), *r2 = world_flow_result(w, at);
+    CU_ASSERT_EQUAL(tw_time(w, "netmap", "laptop", 1), reach);
+    tw_run(w, reach + 1);
+    const world_flow_result_t *r1 = world_flow_result(w, early), *r2 = world_flow_result(w, at),
+                              *r3 = world_flow_result(w, after);
     CU_ASSERT_EQUAL(r1->outcome, WORLD_FLOW_DIRECT);
     pfx_addr_t mine = tw_addr("198.51.100.9"), theirs = tw_addr("203.0.113.1");
     CU_ASSERT_TRUE(pfx_addr_equal(&r1->egress, &mine));
-    CU_ASSERT_EQUAL(r2->outcome, WORLD_FLOW_VIA);
-    CU_ASSERT_EQUAL(r2->node, conn);
-    CU_ASSERT_TRUE(pfx_addr_equal(&r2->egress, &theirs));
+    /* T1: the flow at the delivery's instant is a timeline event: it runs first */
+    CU_ASSERT_EQUAL(r2->outcome, WORLD_FLOW_DIRECT);
+    CU_ASSERT_EQUAL(r3->outcome, WORLD_FLOW_VIA);
+    CU_ASSERT_EQUAL(r3->node, conn);
+    CU_ASSERT_TRUE(pfx_addr_equal(&r3->egress, &theirs));
     world_free(w);
 }
 
@@ -191,13 +198,13 @@ static void test_p4_failover_timing(void)
     sim_time_t reach = arrival(offline, 2, &s);
     size_t f1 = world_ev_flow_addr(w, TW_S(11), laptop, &a, NULL, &e);
     size_t f2 = world_ev_flow_addr(w, reach - 1, laptop, &a, NULL, &e);
-    size_t f3 = world_ev_flow_addr(w, reach, laptop, &a, NULL, &e);
+    size_t f3 = world_ev_flow_addr(w, reach + 1, laptop, &a, NULL, &e);
     tw_run(w, offline - 1);
     CU_ASSERT_TRUE(world_ctrl_online(w, c1));
     tw_run(w, offline);
     CU_ASSERT_FALSE(world_ctrl_online(w, c1));
     CU_ASSERT_TRUE(tw_has(w, "primary", NULL, 1, "\"to\":\"c2\""));
-    tw_run(w, reach);
+    tw_run(w, reach + 1);
     /* down at once for K4; offline only after detection_delay; the laptop learns it per P7 */
     CU_ASSERT_EQUAL(world_flow_result(w, f1)->outcome, WORLD_FLOW_DROPPED);
     CU_ASSERT_STRING_EQUAL(world_flow_result(w, f1)->reason, "via down");
@@ -314,7 +321,7 @@ void suite_world_timing(void);
 void suite_world_timing(void)
 {
     static CU_TestInfo tests[] = {
-        {"K5 T2 P7 a learned route reaches the client at t + advertise_delay + 1.3 s + j(c)",
+        {"K5 T1 T2 P7 a learned route reaches the client at t + advertise_delay + 1.3 s + j(c)",
          test_k5_learning_race},
         {"T2 request, lookup (upstream_rtt) and reply take their exact times",
          test_t2_exact_times},
