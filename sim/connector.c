@@ -6,7 +6,6 @@
 
 #include "connector.h"
 #include "control.h"
-#include "resolver_memo.h"
 
 const pfxset_t *connector_advertised(const world_t *w, uint32_t node)
 {
@@ -243,12 +242,8 @@ void connector_resolve(world_t *w, uint32_t node, const char *qname, uint16_t qt
             dns_cache_purge(n->cache, engine_now(w->eng));
             n->cache_purge_at = 2 * dns_cache_count(n->cache) + 64;
         }
-    } else if (wmemo_get(w->memo, n->region, qtype, qname, id, out)) {
-        rc = 0;
     } else {
-        rc = dns_resolve(w->db, qname, qtype, id, region, out, &err);
-        if (rc == 0)
-            wmemo_put(w->memo, n->region, qtype, qname, out);
+        rc = dns_resolve(w->db, qname, qtype, id, region, out, &err); /* memoized there */
     }
     if (rc < 0) {
         memset(out, 0, sizeof *out);

@@ -5,7 +5,6 @@
 
 #include "control.h"
 #include "netmap.h"
-#include "resolver_memo.h"
 #include "world_priv.h"
 
 world_settings_t world_settings_default(void)
@@ -218,9 +217,8 @@ world_t *world_new(const world_settings_t *settings, uint64_t seed, const engine
     w->cp_index = pfxset_new();
     w->global = pfxset_new();
     w->empty = pfxset_new();
-    w->memo = wmemo_new();
     learn_msg_init(&w->lmsg);
-    if (!w->eng || !w->tr || !w->cp_index || !w->global || !w->empty || !w->memo) {
+    if (!w->eng || !w->tr || !w->cp_index || !w->global || !w->empty) {
         errinfo_set(err, limits ? "bad limits or out of memory" : "out of memory");
         world_free(w);
         return NULL;
@@ -314,7 +312,6 @@ void world_free(world_t *w)
     learn_msg_free(&w->lmsg);
     conn_change_clear(&w->change);
     pfxset_free(w->empty);
-    wmemo_free(w->memo);
     engine_free(w->eng);
     trace_free(w->tr);
     free(w);

@@ -11,7 +11,6 @@
 #include "connector.h"
 #include "control.h"
 #include "net.h"
-#include "resolver_memo.h"
 #include "world_priv.h"
 
 enum {
@@ -81,7 +80,6 @@ static void on_zone_set(world_t *w, const wevent_t *e)
         wt_rejected(w, W_NONE32, "zone_change", err.msg);
         return;
     }
-    wmemo_clear(w->memo); /* remembered answers describe the old data */
     wt_begin(w, W_NONE32, "zone_change");
     trace_str(w->tr, "origin", e->s1);
     trace_str(w->tr, "view", e->s2);

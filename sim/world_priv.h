@@ -358,7 +358,6 @@ struct world {
     learn_msg_t lmsg; /* scratch for learn traces */
     conn_change_t change; /* scratch */
     pfxset_t *empty;
-    struct wmemo *memo; /* answers of the DNS data (resolver_memo.h) */
     struct nm_slab *slabs; /* deliveries (netmap.c) */
     nm_delivery_t *free_deliveries;
 };
