@@ -100,10 +100,11 @@ SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-# SUITE=name runs one CUnit suite only. The bundled scenario suite is `make suite` until it
-# passes; then it joins this target.
-build-test: $(TEST_RUNNER)
+# Every unit test, then the bundled scenario suite under the sanitizers. SUITE=name runs one
+# CUnit suite only (and skips the scenario suite).
+build-test: $(TEST_RUNNER) $(SAN_APPCSIM)
 	$(SAN_ENV) $(TEST_RUNNER) $(SUITE)
+	$(if $(SUITE),,$(SAN_ENV) $(SAN_APPCSIM) run scenarios --jobs 2 --quiet --report-dir $(BUILD)/suite-reports)
 
 # The bundled scenario suite: `make run` with the optimised binary (reports in reports/),
 # `make suite` with a sanitizer build of appcsim, as a test.
