@@ -70,11 +70,38 @@ typedef struct {
     size_t len;
 } wire_t;
 
+/* Responses are made by ldns from text, which costs more than everything else a sweep step
+ * does: each distinct list of records is made once and kept here (static, so nothing leaks). */
+#define WIRE_CACHE 16
+static struct {
+    char key[4096];
+    uint8_t wire[4096];
+    size_t len;
+} wire_cache[WIRE_CACHE];
+static size_t n_wire_cached;
+
 static wire_t response_of(const char *const *rrs)
 {
+    char key[sizeof wire_cache[0].key];
+    size_t at = 0;
+    for (size_t i = 0; rrs[i] != NULL && at < sizeof key; i++)
+        at += (size_t)snprintf(key + at, sizeof key - at, "%s\n", rrs[i]);
+    CU_ASSERT_FATAL(at < sizeof key);
     wire_t w;
+    for (size_t i = 0; i < n_wire_cached; i++)
+        if (strcmp(wire_cache[i].key, key) == 0) {
+            w.len = wire_cache[i].len;
+            w.wire = malloc(w.len);
+            memcpy(w.wire, wire_cache[i].wire, w.len);
+            return w;
+        }
     w.wire = dns_response(&w.len, rrs);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w.wire);
+    if (n_wire_cached < WIRE_CACHE && w.len <= sizeof wire_cache[0].wire) {
+        memcpy(wire_cache[n_wire_cached].key, key, at + 1);
+        memcpy(wire_cache[n_wire_cached].wire, w.wire, w.len);
+        wire_cache[n_wire_cached++].len = w.len;
+    }
     return w;
 }
 
@@ -117,7 +144,7 @@ static const char *const *rrs_new_many(void)
 /* A connector that has learned shared addresses (holder vectors), CNAME chains, absorbed
  * addresses (C3), and that holds orphans (C6: from a configuration change with store_routes
  * off, and from an import with either setting). */
-static conn_t *prepared(bool store_routes, int64_t ttl)
+static conn_t *prepared(bool store_routes, int64_t ttl, bool big)
 {
     conn_settings_t s = {.store_routes = store_routes, .learned_route_ttl = ttl};
     conn_t *c = conn_new(&s);
@@ -136,6 +163,17 @@ static conn_t *prepared(bool store_routes, int64_t ttl)
                 "x3.shared.test. 60 IN A 198.51.100.9", "x4.shared.test. 60 IN A 198.51.100.9",
                 "x5.shared.test. 60 IN A 198.51.100.9", "x6.shared.test. 60 IN A 198.51.100.9",
                 "x6.shared.test. 60 IN A 198.51.100.10"));
+    if (big) { /* enough host routes that rebuilding Adv grows its node pool */
+        static char text[40][64];
+        const char *rrs[41];
+        for (int i = 0; i < 40; i++) {
+            snprintf(text[i], sizeof text[i], "bulk%d.example.com. 60 IN A 198.18.%d.%d", i,
+                     i / 16, i % 16 * 8 + 1);
+            rrs[i] = text[i];
+        }
+        rrs[40] = NULL;
+        observe(c, 32, rrs);
+    }
     configure(c, BASE_DOMAINS, BASE_CONTROL, BASE_MANUAL); /* store_routes off: orphans */
     /* An imported orphan, with either setting. */
     conn_state_t st;
@@ -235,18 +273,20 @@ enum {
     OP_IMPORT,
     OP_EXPORT,
     OP_FOREACH,
+    OP_OBSERVE_FIRST, /* a large first response: every buffer and table starts empty */
 };
 
 static const char *const op_names[] = {
     "observe (new names, addresses, holders)", "observe (a new pair)", "observe (all known)",
     "apply_config (a change)", "apply_config (the same)", "apply_config (connector off)",
-    "restart", "expire", "import", "export", "foreach_record",
+    "restart", "expire", "import", "export", "foreach_record", "observe (a large first one)",
 };
 
 typedef struct {
     int op;
     bool store_routes;
     int64_t ttl;
+    bool big; /* 40 more learned addresses (and imported orphans) */
 } ccase_t;
 
 typedef struct {
@@ -265,11 +305,29 @@ static void *c_prepare(const void *arg)
 {
     const ccase_t *cc = arg;
     cstate_t *st = calloc(1, sizeof *st);
-    st->c = prepared(cc->store_routes, cc->ttl);
+    st->c = prepared(cc->store_routes, cc->ttl, cc->big);
     switch (cc->op) {
     case OP_OBSERVE_NEW:
         st->wire = response_of(rrs_new_many());
         break;
+    case OP_OBSERVE_FIRST: {
+        conn_free(st->c);
+        conn_settings_t s = {.store_routes = cc->store_routes, .learned_route_ttl = cc->ttl};
+        st->c = conn_new(&s);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(st->c);
+        configure(st->c, BASE_DOMAINS, BASE_CONTROL, BASE_MANUAL);
+        /* 36 new names and addresses: more than the first scratch and Adv's first pool. */
+        static char text[36][64];
+        const char *rrs[37];
+        for (int i = 0; i < 36; i++) {
+            snprintf(text[i], sizeof text[i], "first%d.example.com. 60 IN A 198.19.%d.%d", i,
+                     i / 16, i % 16 * 4 + 1);
+            rrs[i] = text[i];
+        }
+        rrs[36] = NULL;
+        st->wire = response_of(rrs);
+        break;
+    }
     case OP_OBSERVE_PAIR:
         st->wire = response_of(RRS("a.example.com. 60 IN A 198.51.100.9"));
         break;
@@ -298,6 +356,16 @@ static void *c_prepare(const void *arg)
                     "m.example.com. 60 IN AAAA 2001:db8::60"));
         CU_ASSERT_FATAL(conn_export(other, &st->in) == 0);
         conn_free(other);
+        if (cc->big) { /* enough orphans that the new orphan set grows */
+            pfx_t *orphans = realloc(st->in.orphans, 40 * sizeof *orphans);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(orphans);
+            for (unsigned i = 0; i < 40; i++) {
+                pfx_addr_t a = pfx_addr_v4(0xc6330000u | i << 4); /* 198.51.x.y/28 */
+                orphans[i] = pfx_make(&a, 28);
+            }
+            st->in.orphans = orphans;
+            st->in.n_orphans = 40;
+        }
         break;
     }
     default:
@@ -329,6 +397,7 @@ static oom_outcome_t c_run(void *state, const void *arg)
     oom_outcome_t res;
     switch (cc->op) {
     case OP_OBSERVE_NEW:
+    case OP_OBSERVE_FIRST:
     case OP_OBSERVE_PAIR:
     case OP_OBSERVE_KNOWN:
         st->err.msg[0] = '\0';
@@ -458,15 +527,16 @@ static void c_release(void *state)
     free(st);
 }
 
-/* Sweeps op under the four settings; returns how many failures were injected in all. */
-static unsigned long sweep_op(int op)
+/* Sweeps op under the four settings (on the big state too when big); returns how many failures
+ * were injected in all. */
+static unsigned long sweep_op_on(int op, bool big)
 {
     unsigned long injected = 0;
-    for (int v = 0; v < 4; v++) {
-        ccase_t cc = {op, v < 2, v % 2 == 1 ? TTL : 0};
+    for (int v = 0; v < (big ? 8 : 4); v++) {
+        ccase_t cc = {op, v % 4 < 2, v % 2 == 1 ? TTL : 0, v >= 4};
         char name[160];
-        snprintf(name, sizeof name, "conn %s, store_routes %s, ttl %lld", op_names[op],
-                 cc.store_routes ? "on" : "off", (long long)cc.ttl);
+        snprintf(name, sizeof name, "conn %s, store_routes %s, ttl %lld%s", op_names[op],
+                 cc.store_routes ? "on" : "off", (long long)cc.ttl, cc.big ? ", big" : "");
         oom_case_t c = {name, &cc, c_prepare, c_snapshot, c_run, c_follow, c_release,
                         op == OP_FOREACH};
         injected += oom_sweep_any(&c);
@@ -474,9 +544,19 @@ static unsigned long sweep_op(int op)
     return injected;
 }
 
+static unsigned long sweep_op(int op)
+{
+    return sweep_op_on(op, false);
+}
+
 static void test_observe_new(void)
 {
-    CU_ASSERT(sweep_op(OP_OBSERVE_NEW) > 0);
+    CU_ASSERT(sweep_op_on(OP_OBSERVE_NEW, true) > 0);
+}
+
+static void test_observe_first(void)
+{
+    CU_ASSERT(sweep_op(OP_OBSERVE_FIRST) > 0);
 }
 
 static void test_observe_pair(void)
@@ -491,7 +571,7 @@ static void test_observe_known(void)
 
 static void test_config_change(void)
 {
-    CU_ASSERT(sweep_op(OP_CONFIG_CHANGE) > 0);
+    CU_ASSERT(sweep_op_on(OP_CONFIG_CHANGE, true) > 0);
 }
 
 static void test_config_same(void)
@@ -501,12 +581,12 @@ static void test_config_same(void)
 
 static void test_config_off(void)
 {
-    CU_ASSERT(sweep_op(OP_CONFIG_OFF) > 0);
+    CU_ASSERT(sweep_op_on(OP_CONFIG_OFF, true) > 0);
 }
 
 static void test_restart(void)
 {
-    CU_ASSERT(sweep_op(OP_RESTART) > 0); /* store_routes off allocates the new orphans */
+    CU_ASSERT(sweep_op_on(OP_RESTART, true) > 0); /* store_routes off allocates the new orphans */
 }
 
 static void test_expire(void)
@@ -516,7 +596,7 @@ static void test_expire(void)
 
 static void test_import(void)
 {
-    CU_ASSERT(sweep_op(OP_IMPORT) > 0);
+    CU_ASSERT(sweep_op_on(OP_IMPORT, true) > 0);
 }
 
 static void test_export(void)
@@ -558,6 +638,9 @@ void suite_oom_conn(void)
         {"OOM L1 L3 L5 C3: observe (new names, addresses, holders) fails with "
          "CONN_OBSERVE_NOMEM, nothing changed",
          test_observe_new},
+        {"OOM L1 L3 C3: observe (a large first response) fails with CONN_OBSERVE_NOMEM, "
+         "nothing changed",
+         test_observe_first},
         {"OOM L3: observe (one new pair) fails with CONN_OBSERVE_NOMEM, nothing changed",
          test_observe_pair},
         {"OOM L5: observe (all known) never fails but as documented", test_observe_known},
