@@ -47,7 +47,7 @@ typedef struct {
 typedef struct {
     /* learn_parse: name text hash -> name index + 1, used once a message has many names. */
     uint32_t *intern;
-    size_t intern_slots;
+    size_t intern_slots, intern_cap; /* in use for this message; allocated */
     bool intern_live; /* the index holds this message's names */
     /* The last name interned, as uncompressed wire bytes: consecutive records usually share
      * an owner, and a CNAME target is usually the next owner. */
@@ -116,7 +116,7 @@ size_t learn_msg_memory(const learn_msg_t *msg)
     const learn_work_t *w = msg->scratch;
     if (w == NULL)
         return m;
-    m += sizeof *w + w->intern_slots * sizeof *w->intern;
+    m += sizeof *w + w->intern_cap * sizeof *w->intern;
     /* how, stamp, queue, list_off, list_len: cap_names each; rev_start: one more. */
     if (w->cap_names > 0)
         m += w->cap_names * (sizeof *w->how + 4 * sizeof(uint32_t)) +
@@ -232,12 +232,18 @@ bool learn_prefix_disallowed(const pfx_t *p)
 /* Messages with at most this many names are interned by a linear scan; larger ones by hash. */
 #define INTERN_SCAN_MAX 16
 
+/* Sizes the index for this message: it grows when needed, and is otherwise reused (the hot
+ * path allocates nothing once warm). */
 static bool intern_index_rebuild(learn_msg_t *msg, learn_work_t *w, size_t slots)
 {
-    uint32_t *t = realloc(w->intern, slots * sizeof *t);
-    if (t == NULL)
-        return false;
-    w->intern = t;
+    if (slots > w->intern_cap) {
+        uint32_t *grown = realloc(w->intern, slots * sizeof *grown);
+        if (grown == NULL)
+            return false;
+        w->intern = grown;
+        w->intern_cap = slots;
+    }
+    uint32_t *t = w->intern;
     w->intern_slots = slots;
     memset(t, 0, slots * sizeof *t);
     for (size_t i = 0; i < msg->n_names; i++) {
