@@ -230,6 +230,62 @@ static void test_nomem_is_not_malformed(void)
     learn_msg_free(&msg);
 }
 
+/* learn.h: "buffers are kept, so the hot path does not allocate after warm-up": parsing and
+ * routing a message again, or a smaller one, makes no allocation at all. */
+static void test_warm_allocates_nothing(void)
+{
+    size_t len;
+    uint8_t *wire = rich_response(&len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(wire);
+    size_t small_len;
+    uint8_t *small = dns_response(&small_len, (const char *const[]){
+                                                  "x.example.com. 60 IN CNAME n2.example.com.",
+                                                  "n2.example.com. 60 IN A 192.0.2.7", NULL});
+    CU_ASSERT_PTR_NOT_NULL_FATAL(small);
+    dn_matcher_t *m = rich_matcher();
+    learn_msg_t msg;
+    learn_msg_init(&msg);
+    errinfo_t err;
+    const learn_record_t *recs;
+    CU_ASSERT_FATAL(learn_parse(wire, len, &msg, &err));
+    long first = learn_route(&msg, m, &recs);
+    CU_ASSERT(first > 0);
+    size_t memory = learn_msg_memory(&msg);
+    oom_fail_from(0);
+    bool parsed = learn_parse(wire, len, &msg, &err);
+    long again = learn_route(&msg, m, &recs);
+    bool parsed_small = learn_parse(small, small_len, &msg, &err);
+    long routed_small = learn_route(&msg, m, &recs);
+    bool allocated = oom_triggered();
+    oom_disarm();
+    CU_ASSERT_TRUE(parsed);
+    CU_ASSERT_EQUAL(again, first);
+    CU_ASSERT_TRUE(parsed_small);
+    CU_ASSERT_EQUAL(routed_small, 2); /* 192.0.2.7 under n2.example.com and x.example.com */
+    CU_ASSERT_FALSE(allocated);
+    CU_ASSERT_EQUAL(learn_msg_memory(&msg), memory);
+    learn_msg_free(&msg);
+    dn_matcher_free(m);
+    free(wire);
+    free(small);
+}
+
+/* Routing a message never parsed needs its working memory first: -1 when that fails. */
+static void test_route_unparsed(void)
+{
+    dn_matcher_t *m = rich_matcher();
+    learn_msg_t msg;
+    learn_msg_init(&msg);
+    const learn_record_t *recs = NULL;
+    oom_fail_after(0);
+    long n = learn_route(&msg, m, &recs);
+    oom_disarm();
+    CU_ASSERT_EQUAL(n, -1);
+    CU_ASSERT_EQUAL(learn_route(&msg, m, &recs), 0); /* nothing to route */
+    learn_msg_free(&msg);
+    dn_matcher_free(m);
+}
+
 void suite_oom_learn(void);
 void suite_oom_learn(void)
 {
@@ -239,6 +295,10 @@ void suite_oom_learn(void)
         {"OOM L2 L3 L4: route reports -1, and then routes as usual", test_route},
         {"OOM L1: running out of memory is not a malformed message",
          test_nomem_is_not_malformed},
+        {"OOM L1: parsing and routing again, or a smaller message, allocates nothing",
+         test_warm_allocates_nothing},
+        {"OOM L2: routing a never parsed message reports -1 when its memory fails",
+         test_route_unparsed},
         CU_TEST_INFO_NULL,
     };
     TEST_SUITE("oom_learn", tests);
