@@ -2,9 +2,10 @@
  *
  * The test runners are linked with -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,
  * --wrap=strdup,--wrap=strndup (TEST_LDFLAGS in the Makefile): every call to those functions
- * from our own object files (model/, sim/, tests/, and the static libgcov of the coverage
- * build) goes to the __wrap_ functions below, which forward to __real_ (the C library's, or
- * AddressSanitizer's interceptor in the sanitizer build) unless a failure is armed.
+ * from the objects and static archives linked in (model/, sim/, tests/, and libgcov in the
+ * coverage build) goes to the __wrap_ functions below, which forward to __real_ (the C
+ * library's, or AddressSanitizer's interceptor in the sanitizer build, so leaks and misuse are
+ * still caught) unless a failure is armed.
  *
  * Limits: the shared libraries we link (ldns, jansson, CUnit, libc itself) keep the real
  * allocator, so their internal allocations never fail here: learn_parse's ldns_wire2dname, a
