@@ -89,11 +89,17 @@ SAN_TEST_OBJ := $(patsubst %.c,$(san_DIR)/%.o,$(TEST_SRC) tests/test_main.c $(wi
 COV_TEST_OBJ := $(patsubst %.c,$(cov_DIR)/%.o,$(TEST_SRC) tests/test_main.c $(wildcard tests/support_*.c))
 -include $(SAN_TEST_OBJ:.o=.d) $(COV_TEST_OBJ:.o=.d)
 
+# Out-of-memory injection (tests/support_oom.c): the test runners route every malloc, calloc,
+# realloc, strdup and strndup call made from our own objects (model/, sim/, tests/) through the
+# __wrap_ functions, which fail on request. Shared libraries (ldns, jansson, libc) are not
+# affected: their internal allocations never fail in tests.
+TEST_LDFLAGS := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+
 $(TEST_RUNNER): $(SAN_TEST_OBJ) $(san_SIM_OBJ) $(san_DIR)/libappcsim_model.a
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(SAN_CFLAGS) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(COV_RUNNER): $(COV_TEST_OBJ) $(cov_SIM_OBJ) $(cov_DIR)/libappcsim_model.a
-	$(CC) $(COV_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(COV_CFLAGS) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # ASan's leak checker ignores only what ldns itself leaks (see the file's comments).
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \

@@ -170,7 +170,10 @@ int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t no
     if (out == NULL)
         out = &scratch_change;
     conn_change_reset(out);
-    if (!learn_parse(wire, len, &c->msg, err))
+    int parsed = learn_parse_status(wire, len, &c->msg, err);
+    if (parsed == LEARN_NOMEM)
+        return CONN_OBSERVE_NOMEM; /* err says so; nothing learned */
+    if (parsed != LEARN_PARSED)
         return CONN_OBSERVE_MALFORMED; /* L1: malformed, nothing learned */
     int rc = 0;
     const learn_record_t *rec;

@@ -47,7 +47,7 @@ typedef struct {
 typedef struct {
     /* learn_parse: name text hash -> name index + 1, used once a message has many names. */
     uint32_t *intern;
-    size_t intern_slots;
+    size_t intern_slots, intern_cap; /* in use for this message; allocated */
     bool intern_live; /* the index holds this message's names */
     /* The last name interned, as uncompressed wire bytes: consecutive records usually share
      * an owner, and a CNAME target is usually the next owner. */
@@ -116,7 +116,7 @@ size_t learn_msg_memory(const learn_msg_t *msg)
     const learn_work_t *w = msg->scratch;
     if (w == NULL)
         return m;
-    m += sizeof *w + w->intern_slots * sizeof *w->intern;
+    m += sizeof *w + w->intern_cap * sizeof *w->intern;
     /* how, stamp, queue, list_off, list_len: cap_names each; rev_start: one more. */
     if (w->cap_names > 0)
         m += w->cap_names * (sizeof *w->how + 4 * sizeof(uint32_t)) +
@@ -232,12 +232,18 @@ bool learn_prefix_disallowed(const pfx_t *p)
 /* Messages with at most this many names are interned by a linear scan; larger ones by hash. */
 #define INTERN_SCAN_MAX 16
 
+/* Sizes the index for this message: it grows when needed, and is otherwise reused (the hot
+ * path allocates nothing once warm). */
 static bool intern_index_rebuild(learn_msg_t *msg, learn_work_t *w, size_t slots)
 {
-    uint32_t *t = realloc(w->intern, slots * sizeof *t);
-    if (t == NULL)
-        return false;
-    w->intern = t;
+    if (slots > w->intern_cap) {
+        uint32_t *grown = realloc(w->intern, slots * sizeof *grown);
+        if (grown == NULL)
+            return false;
+        w->intern = grown;
+        w->intern_cap = slots;
+    }
+    uint32_t *t = w->intern;
     w->intern_slots = slots;
     memset(t, 0, slots * sizeof *t);
     for (size_t i = 0; i < msg->n_names; i++) {
@@ -301,6 +307,7 @@ typedef struct {
     const uint8_t *wire;
     size_t len, pos;
     errinfo_t *err;
+    bool *nomem; /* set when a failure is for lack of memory, not a malformed message */
 } reader_t;
 
 /* A name read from the message: its uncompressed wire bytes (valid until the next message),
@@ -395,6 +402,8 @@ static bool read_name_ldns(reader_t *r, learn_work_t *w, const char *what, unsig
     ldns_status st = ldns_wire2dname(&dname, r->wire, r->len, &r->pos);
     if (st != LDNS_STATUS_OK) {
         ldns_rdf_deep_free(dname);
+        if (st == LDNS_STATUS_MEM_ERR)
+            *r->nomem = true;
         errinfo_set(r->err, "%s %u: bad name at offset %zu: %s", what, no, start,
                     ldns_get_errorstr_by_id(st));
         return false;
@@ -509,11 +518,12 @@ static bool keep_record(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigned
 {
     uint32_t owner = intern_ref(msg, w, owner_name);
     if (owner == NONE) {
+        *r->nomem = true;
         errinfo_set(r->err, "answer record %u: out of memory", no);
         return false;
     }
     if (type == RR_TYPE_CNAME) {
-        reader_t target_r = {r->wire, r->len, rdata, r->err};
+        reader_t target_r = {r->wire, r->len, rdata, r->err, r->nomem};
         uint8_t buf[LDNS_MAX_DOMAINLEN + 1];
         name_ref_t target_name;
         if (!read_name(&target_r, w, "answer record", no, buf, &target_name))
@@ -527,6 +537,7 @@ static bool keep_record(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigned
         }
         if (target == NONE ||
             !reserve(&msg->edges, &msg->cap_edges, msg->n_edges + 1, sizeof *msg->edges)) {
+            *r->nomem = true;
             errinfo_set(r->err, "answer record %u: out of memory", no);
             return false;
         }
@@ -536,6 +547,7 @@ static bool keep_record(reader_t *r, learn_msg_t *msg, learn_work_t *w, unsigned
         return true;
     }
     if (!reserve(&msg->addrs, &msg->cap_addrs, msg->n_addrs + 1, sizeof *msg->addrs)) {
+        *r->nomem = true;
         errinfo_set(r->err, "answer record %u: out of memory", no);
         return false;
     }
@@ -602,30 +614,37 @@ static void work_new_message(learn_work_t *w)
     }
 }
 
-bool learn_parse(const uint8_t *wire, size_t len, learn_msg_t *msg, errinfo_t *err)
+int learn_parse_status(const uint8_t *wire, size_t len, learn_msg_t *msg, errinfo_t *err)
 {
     msg_clear(msg);
     learn_work_t *w = work_of(msg);
     if (w == NULL) {
         errinfo_set(err, "out of memory");
-        return false;
+        return LEARN_NOMEM;
     }
     if (wire == NULL || len < LDNS_HEADER_SIZE) {
         errinfo_set(err, "the header is truncated: %zu bytes, not %d", wire == NULL ? 0 : len,
                     LDNS_HEADER_SIZE);
-        return false;
+        return LEARN_MALFORMED;
     }
     work_new_message(w);
     unsigned qd = LDNS_QDCOUNT(wire), an = LDNS_ANCOUNT(wire);
-    reader_t r = {wire, len, LDNS_HEADER_SIZE, err};
+    bool nomem = false;
+    reader_t r = {wire, len, LDNS_HEADER_SIZE, err, &nomem};
     bool ok = true;
     for (unsigned i = 1; ok && i <= qd; i++)
         ok = parse_question(&r, w, i);
     for (unsigned i = 1; ok && i <= an; i++)
         ok = parse_answer(&r, msg, w, i);
-    if (!ok)
-        msg_clear(msg); /* rejected whole (L1) */
-    return ok;
+    if (ok)
+        return LEARN_PARSED;
+    msg_clear(msg); /* rejected whole (L1), or given up for lack of memory */
+    return nomem ? LEARN_NOMEM : LEARN_MALFORMED;
+}
+
+bool learn_parse(const uint8_t *wire, size_t len, learn_msg_t *msg, errinfo_t *err)
+{
+    return learn_parse_status(wire, len, msg, err) == LEARN_PARSED;
 }
 
 /* ---- L2, L3: routing ---- */

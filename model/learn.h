@@ -72,10 +72,17 @@ static inline const char *learn_name_text(const learn_msg_t *msg, uint32_t i)
     return msg->text + msg->names[i].text_off;
 }
 
-/* L1: returns true and fills msg, or false with err set when the message is malformed (msg is
- * then empty). Only class IN records of type A, AAAA and CNAME are kept; the authority and
- * additional sections, trailing bytes, flags, rcode and TTLs play no part. */
+/* L1: returns true and fills msg, or false with err set when the message is malformed or
+ * memory ran out (msg is then empty; learn_parse_status tells the two apart). Only class IN
+ * records of type A, AAAA and CNAME are kept; the authority and additional sections, trailing
+ * bytes, flags, rcode and TTLs play no part. */
 bool learn_parse(const uint8_t *wire, size_t len, learn_msg_t *msg, errinfo_t *err);
+
+/* learn_parse with the reason for a failure: LEARN_PARSED, LEARN_MALFORMED (L1: the message is
+ * rejected), or LEARN_NOMEM (out of memory: nothing is known about the message). Either
+ * failure leaves msg empty and says why in err. */
+enum { LEARN_PARSED = 0, LEARN_MALFORMED = -1, LEARN_NOMEM = -2 };
+int learn_parse_status(const uint8_t *wire, size_t len, learn_msg_t *msg, errinfo_t *err);
 
 /* L4: true when a is never recorded or advertised. */
 bool learn_addr_disallowed(const pfx_addr_t *a);

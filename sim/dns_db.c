@@ -550,7 +550,7 @@ int dns_view_insert_rr(dns_view_t *v, ldns_rr *rr, const ldns_rdf *owner_lc, uin
     v->nrecords++;
     return 0;
 fail:
-    if (new_set) {
+    if (new_set && set != NULL) { /* NULL when growing node->sets failed */
         free(set->rrs);
         free(set->hash);
     }
@@ -571,6 +571,27 @@ void dns_view_remove_set(dns_view_t *v, dns_node_t *node, size_t i)
         ldns_rbtree_delete(v->names, node->owner);
         node_free(node);
     }
+}
+
+int dns_view_replace_set(dns_view_t *v, dns_node_t *node, size_t i, ldns_rr *const *rrs,
+                         const uint64_t *hs, size_t n)
+{
+    ldns_rr **r = malloc(n * sizeof *r);
+    uint64_t *h = malloc(n * sizeof *h);
+    if (r == NULL || h == NULL) {
+        free(r);
+        free(h);
+        return -1;
+    }
+    memcpy(r, rrs, n * sizeof *r);
+    memcpy(h, hs, n * sizeof *h);
+    uint16_t type = node->sets[i].type;
+    v->nrecords -= node->sets[i].n;
+    rrset_free_records(&node->sets[i]);
+    memmove(&node->sets[i], &node->sets[i + 1], (node->nsets - i - 1) * sizeof node->sets[0]);
+    node->sets[node->nsets - 1] = (dns_rrset_t){.type = type, .n = n, .cap = n, .rrs = r, .hash = h};
+    v->nrecords += n;
+    return 0;
 }
 
 /* Removes the record at index j of set i (freeing it). */

@@ -147,22 +147,36 @@ int dns_db_set_rrs(dns_db_t *db, const char *origin, const char *view, const cha
     }
     if (check_replacement(v, own, type, rrs, hs, rr_texts, n, err) != 0)
         goto out;
+    /* All or nothing: an existing set is replaced in one step that allocates before it
+     * changes anything; a new one is inserted record by record and taken back on failure. */
     dns_node_t *node = (dns_node_t *)dns_view_node(v, own);
     for (size_t i = 0; node != NULL && i < node->nsets; i++) {
-        if (node->sets[i].type == type) {
+        if (node->sets[i].type != type)
+            continue;
+        if (n == 0) {
             dns_view_remove_set(v, node, i);
-            break;
-        }
-    }
-    /* The old set is gone, so a failure from here on (out of memory only) can leave the set
-     * partly filled; report it rather than pretend. */
-    for (size_t i = 0; i < n; i++) {
-        if (dns_view_insert_rr(v, rrs[i], own, hs[i]) != 0) {
+        } else if (dns_view_replace_set(v, node, i, rrs, hs, n) != 0) {
             errinfo_set(err, "out of memory while replacing %s", owner);
             goto out;
         }
-        rrs[i] = NULL;
+        parsed = 0; /* the records belong to the db now */
+        rc = 0;
+        goto out;
     }
+    for (size_t i = 0; i < n; i++) {
+        if (dns_view_insert_rr(v, rrs[i], own, hs[i]) == 0)
+            continue;
+        for (size_t j = i; j-- > 0;) {
+            dns_node_t *at;
+            size_t si, ri;
+            if (dns_view_find_record(v, rrs[j], true, &at, &si, &ri))
+                dns_view_remove_record(v, at, si, ri); /* frees rrs[j] */
+            rrs[j] = NULL;
+        }
+        errinfo_set(err, "out of memory while replacing %s", owner);
+        goto out;
+    }
+    parsed = 0; /* the records belong to the db now */
     rc = 0;
 out:
     for (size_t i = 0; rrs != NULL && i < parsed; i++)

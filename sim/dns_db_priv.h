@@ -93,6 +93,11 @@ bool dns_view_find_record(const dns_view_t *v, const ldns_rr *rr, bool same_ptr,
                           dns_node_t **node_out, size_t *set_out, size_t *rec_out);
 /* Frees set i of node, or record j of it; a node left empty leaves the view. */
 void dns_view_remove_set(dns_view_t *v, dns_node_t *node, size_t i);
+/* Replaces the records of set i of node with the n > 0 records rrs (hashes hs; ownership passes
+ * on success), the set moving last among the node's sets as a removal and an insertion would.
+ * -1 on out-of-memory, nothing changed. */
+int dns_view_replace_set(dns_view_t *v, dns_node_t *node, size_t i, ldns_rr *const *rrs,
+                         const uint64_t *hs, size_t n);
 void dns_view_remove_record(dns_view_t *v, dns_node_t *node, size_t i, size_t j);
 
 /* FNV-1a-64 of n bytes. */
