@@ -318,6 +318,23 @@ static int collect(const opts_t *o, paths_t *out)
     return status;
 }
 
+/* The length of the folder part ("a/b/") that every path starts with. */
+static size_t common_folder(const paths_t *p)
+{
+    if (p->n == 0)
+        return 0;
+    size_t n = strlen(p->v[0]);
+    for (size_t i = 1; i < p->n; i++) {
+        size_t k = 0;
+        while (k < n && p->v[i][k] == p->v[0][k])
+            k++;
+        n = k;
+    }
+    while (n > 0 && p->v[0][n - 1] != '/')
+        n--;
+    return n;
+}
+
 /* ---- one job ---- */
 
 static bool filter_match(const char *pattern, const char *name, const char *path)
@@ -781,6 +798,13 @@ static int run_or_check(int argc, char **argv, bool validate)
     ro.keep_trace = u.trace != NULL || !validate;
     if (!validate && u.results != NULL)
         u.html = report_html_new(o.report_dir, &u.html_err);
+    if (u.html != NULL) {
+        /* Page names are the paths below the folder every scenario shares. */
+        size_t common = common_folder(&paths);
+        char *prefix = paths.n ? strndup(paths.v[0], common) : NULL;
+        report_html_strip_prefix(u.html, prefix);
+        free(prefix);
+    }
     if (u.results != NULL && (o.trace == NULL || u.trace != NULL)) {
         int rs = run_all(&paths, &o, &ro, &u);
         if (rs > status)

@@ -71,10 +71,14 @@ typedef struct report_html report_html_t;
 
 /* Creates dir/scenarios (and dir). NULL with err. */
 report_html_t *report_html_new(const char *dir, errinfo_t *err);
+/* Page names leave out this leading part of the paths (e.g. the folder every scenario is in:
+ * "scenarios/a/b.json" with prefix "scenarios/" gives "a_b"). Before the first page. */
+void report_html_strip_prefix(report_html_t *h, const char *prefix);
 /* Writes the next scenario's page (its slug is taken from r->file: unique, [a-z0-9._-]).
  * 0, or -1 with err (the slug is still reserved, so the index stays in step). */
 int report_html_scenario(report_html_t *h, const run_result_t *r, errinfo_t *err);
 /* Writes index.html; rs must be the results given to report_html_scenario, in that order.
+ * Then removes the *.html in scenarios/ that this writer did not write (pages of earlier runs).
  * 0, or -1 with err. */
 int report_html_index(report_html_t *h, const run_result_t *rs, size_t n, errinfo_t *err);
 /* The page of result i (as given to report_html_scenario), relative to the folder:

@@ -4,11 +4,13 @@
  * Page names (slugs) come from the scenario's path: lower case, [a-z0-9.-] kept, '/' becomes
  * '_', anything else '-', ".json" dropped; a name already taken gets "-2", "-3", ... in order
  * of the results, so the same suite always gives the same names. */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "report_html_priv.h"
@@ -20,6 +22,7 @@
 
 struct report_html {
     char *dir;
+    char *strip; /* left out of page names when a path starts with it, or NULL */
     strmap_t *taken;
     char **pages; /* "scenarios/SLUG.html" per result, in order */
     size_t n_pages, cap_pages;
@@ -248,6 +251,7 @@ void report_html_free(report_html_t *h)
         free(h->pages[i]);
     free(h->pages);
     strmap_free(h->taken);
+    free(h->strip);
     free(h->dir);
     free(h);
 }
@@ -257,9 +261,17 @@ const char *report_html_page(const report_html_t *h, size_t i)
     return i < h->n_pages ? h->pages[i] : NULL;
 }
 
+void report_html_strip_prefix(report_html_t *h, const char *prefix)
+{
+    free(h->strip);
+    h->strip = prefix && prefix[0] ? strdup(prefix) : NULL;
+}
+
 /* "scenarios/SLUG.html" for path, unique among the pages so far. */
 static char *page_name(report_html_t *h, const char *path)
 {
+    if (h->strip && strncmp(path, h->strip, strlen(h->strip)) == 0 && path[strlen(h->strip)])
+        path += strlen(h->strip);
     while (path[0] == '/' || (path[0] == '.' && path[1] == '/') ||
            (path[0] == '.' && path[1] == '.' && path[2] == '/'))
         path += path[0] == '/' ? 1 : path[1] == '/' ? 2 : 3;
@@ -545,6 +557,34 @@ static void write_rules(FILE *f, const report_html_t *h, const run_result_t *rs,
     free(lens);
 }
 
+/* Pages of earlier runs that this one did not write (a renamed or filtered-out scenario) are
+ * removed, so that the folder holds what the index links to. Only *.html in scenarios/. */
+static void remove_stale_pages(const report_html_t *h)
+{
+    char *pages = join(h->dir, "scenarios");
+    DIR *d = pages ? opendir(pages) : NULL;
+    if (d == NULL) {
+        free(pages);
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        size_t n = strlen(e->d_name);
+        if (n < 6 || strcmp(e->d_name + n - 5, ".html") != 0)
+            continue;
+        char *rel = join("scenarios", e->d_name);
+        bool ours = false;
+        for (size_t i = 0; rel && i < h->n_pages && !ours; i++)
+            ours = h->pages[i] && strcmp(h->pages[i], rel) == 0;
+        char *full = rel && !ours ? join(h->dir, rel) : NULL;
+        if (full)
+            unlink(full);
+        free(full);
+        free(rel);
+    }
+    closedir(d);
+    free(pages);
+}
+
 int report_html_index(report_html_t *h, const run_result_t *rs, size_t n, errinfo_t *err)
 {
     if (n != h->n_pages) {
@@ -576,6 +616,8 @@ int report_html_index(report_html_t *h, const run_result_t *rs, size_t n, errinf
     if (!ok)
         errinfo_set(err, "%s: cannot write", path);
     free(path);
+    if (ok)
+        remove_stale_pages(h);
     return ok ? 0 : -1;
 }
 
