@@ -41,9 +41,11 @@ static const char page_css[] =
     "a{color:#1d4ed8;text-decoration:none}a:hover{text-decoration:underline}"
     "nav{font-size:13px}.sub{color:#475569;margin:0 0 14px;max-width:980px}"
     ".cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 6px}"
-    ".card{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:10px 16px;"
-    "min-width:150px}.card .n{font-size:22px;font-weight:650;line-height:1.2}"
-    ".card .l{color:#64748b;font-size:11.5px;text-transform:uppercase;letter-spacing:.04em}"
+    ".card{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:10px 14px;"
+    "flex:1 1 auto;min-width:110px}.card .n{font-size:22px;font-weight:650;line-height:1.2;"
+    "white-space:nowrap}"
+    ".card .l{color:#64748b;font-size:11px;text-transform:uppercase;letter-spacing:.04em;"
+    "white-space:nowrap}"
     ".card.bad .n{color:#b91c1c}.card.good .n{color:#15803d}"
     "table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #e2e8f0}"
     "th,td{padding:5px 10px;text-align:left;vertical-align:top;border-bottom:1px solid #eef2f7}"
@@ -73,6 +75,7 @@ static const char page_css[] =
     "padding:2px 8px}table.trace tr.here td{background:#fef9c3}"
     "td.exp{max-width:420px}.got{color:#991b1b}"
     "ul.diag{background:#fff;border:1px solid #e2e8f0;padding:8px 8px 8px 28px;margin:6px 0}"
+    "ul.diag li{margin:2px 0}"
     "footer{margin-top:40px;color:#94a3b8;font-size:12px}";
 
 void html_text(FILE *f, const char *s)
@@ -376,6 +379,39 @@ static void write_summary(FILE *f, const run_result_t *rs, size_t n)
             ck[CHECK_FAIL], ck[CHECK_ERROR], ck[CHECK_NOT_RUN]);
 }
 
+/* The scenarios that did not pass, first, with their failed expectations' count. */
+static void write_not_passing(FILE *f, const report_html_t *h, const run_result_t *rs, size_t n)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += rs[i].status != RUN_PASS;
+    if (bad == 0)
+        return;
+    fputs("<h2>Not passing</h2>\n<ul class=\"diag\">\n", f);
+    for (size_t i = 0; i < n; i++) {
+        const run_result_t *r = &rs[i];
+        if (r->status == RUN_PASS)
+            continue;
+        fputs("<li>", f);
+        html_badge(f, run_status_name(r->status));
+        fputs(" <a href=\"", f);
+        html_text(f, h->pages[i]);
+        fputs("\">", f);
+        html_text(f, r->name && r->name[0] ? r->name : r->file);
+        fputs("</a> <span class=\"muted\">", f);
+        if (r->status == RUN_INVALID)
+            fprintf(f, "(%zu error%s in the file)", r->n_diag_errors,
+                    r->n_diag_errors == 1 ? "" : "s");
+        else if (r->status == RUN_ERROR)
+            html_text(f, r->error);
+        else
+            fprintf(f, "(%zu of %zu expectations failed)",
+                    r->n_checks - run_result_count(r, CHECK_PASS), r->n_checks);
+        fputs("</span></li>\n", f);
+    }
+    fputs("</ul>\n", f);
+}
+
 static char *folder_of(const char *file)
 {
     const char *slash = strrchr(file, '/');
@@ -606,6 +642,7 @@ int report_html_index(report_html_t *h, const run_result_t *rs, size_t n, errinf
     html_begin(f, "appcsim scenario report");
     fputs("<h1>appcsim scenario report</h1>\n", f);
     write_summary(f, rs, n);
+    write_not_passing(f, h, rs, n);
     fputs("<h2>Scenarios</h2>\n", f);
     write_scenarios(f, h, rs, n);
     fputs("<h2 id=\"rules\">Rule coverage</h2>\n", f);
