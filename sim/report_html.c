@@ -169,6 +169,13 @@ static const char **rules_add(const char **out, size_t *n_out, char *const *ids,
     return nv;
 }
 
+static const char **rules_sorted(const char **list, size_t n)
+{
+    if (n > 1)
+        qsort(list, n, sizeof *list, cmp_rule);
+    return list;
+}
+
 /* The rules the scenario's expectations name. */
 static const char **claimed_rules(const run_result_t *r, size_t *n)
 {
@@ -176,15 +183,20 @@ static const char **claimed_rules(const run_result_t *r, size_t *n)
     *n = 0;
     for (size_t i = 0; i < r->n_checks; i++)
         out = rules_add(out, n, r->checks[i].rules, r->checks[i].n_rules);
-    if (*n > 1)
-        qsort(out, *n, sizeof *out, cmp_rule);
-    return out;
+    return rules_sorted(out, *n);
 }
 
 /* The rule coverage counts what the results say a scenario covers. Results do not yet carry
  * the rules a run reached (from the code paths it took); until they do, the rules its
- * expectations claim are shown, and labelled so. To switch, give a list function reading
- * r->rules_reached (through rules_add) and the label "reached" here: this one line. */
+ * expectations claim are shown, and labelled so. Once run_result_t has them (say char
+ * **rules_reached, size_t n_rules_reached, also in results.json), the list function is
+ *     static const char **reached_rules(const run_result_t *r, size_t *n)
+ *     {
+ *         *n = 0;
+ *         return rules_sorted(rules_add(NULL, n, r->rules_reached, r->n_rules_reached), *n);
+ *     }
+ * and the switch is this one line: {"reached", "A scenario counts for the rules its run
+ * reached (code paths taken).", reached_rules}. */
 const html_rules_source_t html_rules_source = {
     "claimed",
     "A scenario counts for the rules its expectations name: what it claims to test. The results "

@@ -218,7 +218,8 @@ static void write_intervals(FILE *f, const report_view_t *v, sim_time_t end)
         html_text(f, v->prefixes[iv->prefix]);
         fprintf(f, "</td><td class=\"mono\">%s</td><td class=\"mono\">%s</td>"
                    "<td class=\"num mono\">%s%s</td></tr>\n",
-                b1, iv->to < 0 ? "end (still advertised)" : b2, iv->to < 0 ? "\xe2\x89\xa5 " : "", b3);
+                b1, iv->to < 0 ? "end (still advertised)" : b2,
+                iv->to < 0 ? "\xe2\x89\xa5 " : "", b3);
     }
     fputs("</tbody></table>\n", f);
 }

@@ -43,7 +43,8 @@ static const char svg_style[] =
     ".radd{fill:#047857;font-size:10px;font-weight:600}.rrem{fill:#b91c1c;font-size:10px;"
     "font-weight:600}.rep{fill:none;stroke:#64748b;stroke-width:1}"
     ".ap1{fill:#16a34a}.ap0{fill:#9ca3af}.prim{fill:#f59e0b;stroke:#92400e;stroke-width:.8}"
-    ".primtx{fill:#92400e;font-size:10px}.pol{fill:#4f46e5}.poltx{fill:#fff;font-size:8px;font-weight:700;text-anchor:middle}"
+    ".primtx{fill:#92400e;font-size:10px}.pol{fill:#4f46e5}"
+    ".poltx{fill:#fff;font-size:8px;font-weight:700;text-anchor:middle}"
     ".rs{stroke:#7c3aed;stroke-width:2.5}.oth{fill:#94a3b8}"
     ".f0{fill:#2563eb}.f1{fill:#6b7280}.f2{fill:#7c3aed}.f3{fill:#dc2626}"
     ".fl0{stroke:#2563eb;stroke-width:1.2;opacity:.6}.fl2{stroke:#7c3aed;stroke-width:1.2;"
@@ -96,14 +97,20 @@ static double sx(const scale_t *s, sim_time_t t)
     return LABEL_W + (double)t / (double)s->span * PLOT_W;
 }
 
+/* <line class="cls" .../> */
+static void line(FILE *f, const char *cls, double x1, double y1, double x2, double y2)
+{
+    fprintf(f, "<line class=\"%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", cls, x1, y1,
+            x2, y2);
+}
+
 static void axis_ticks(FILE *f, const scale_t *s, double top, double bottom)
 {
     for (sim_time_t t = 0; t <= s->span; t += s->step) {
         double x = sx(s, t);
         char b[40];
         report_view_time(t, b);
-        fprintf(f, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", x,
-                top - 4, x, bottom);
+        line(f, "grid", x, top - 4, x, bottom);
         fprintf(f, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\">%s</text>\n", x, top - 8, b);
         if (t > INT64_MAX - s->step)
             break;
@@ -252,25 +259,24 @@ static void draw_links(const tl_t *t)
             double xa = e->t2 >= 0 ? sx(&t->s, e->t2) : x;
             double xm = e->t2 >= 0 ? sx(&t->s, e->t + (e->t2 - e->t) / 2) : x;
             if (e->t2 >= 0 && xa - x >= 1)
-                fprintf(t->f, "<line class=\"qw\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
-                        x, yc, xa, yc);
+                line(t->f, "qw", x, yc, xa, yc);
             for (uint32_t k = 0; k < e->n_targets; k++) {
                 uint32_t to = v->targets[e->targets + k];
                 if (!drawn(t, to) || to == e->lane)
                     continue;
                 double yt = lane_c(t, to);
                 if (to == e->other)
-                    fprintf(t->f, "<polyline class=\"qr\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>",
-                            x, yc, xm, yt, xa, yc);
+                    fprintf(t->f,
+                            "<polyline class=\"qr\" points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f\"/>", x,
+                            yc, xm, yt, xa, yc);
                 else
-                    fprintf(t->f, "<line class=\"ql\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>",
-                            x, yc, xm, yt);
+                    line(t->f, "ql", x, yc, xm, yt);
             }
             fputc('\n', t->f);
         } else if (e->kind == RV_FLOW && drawn(t, e->other) && e->other != e->lane &&
                    (e->style == RV_FLOW_VIA || e->style == RV_FLOW_EXIT)) {
-            fprintf(t->f, "<line class=\"fl%d\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                    e->style == RV_FLOW_VIA ? 0 : 2, x, yc, x, lane_c(t, e->other));
+            line(t->f, e->style == RV_FLOW_VIA ? "fl0" : "fl2", x, yc, x, lane_c(t, e->other));
+            fputc('\n', t->f);
         }
     }
 }
@@ -284,7 +290,8 @@ static void draw_route_label(const tl_t *t, const rv_event_t *e, double x, doubl
         snprintf(rem, sizeof rem, "\xe2\x88\x92%" PRIu32, e->n_remove);
     /* About 6 px a character; a label that would overlap the previous one is left out (the
      * marker's tooltip still tells). */
-    double width = 6.0 * (double)(strlen(add) + (rem[0] ? strlen(rem) - 2 : 0) + (add[0] && rem[0]));
+    size_t chars = strlen(add) + (rem[0] ? strlen(rem) - 2 : 0) + (add[0] && rem[0]);
+    double width = 6.0 * (double)chars;
     double x0 = x - width / 2;
     if (width == 0 || x0 < t->label_end[e->lane] + 3)
         return;
@@ -378,8 +385,8 @@ static void draw_event(const tl_t *t, const rv_event_t *e)
         fputs("</circle>", f);
         break;
     case RV_POLICY:
-        fprintf(f, "<g><rect class=\"pol\" x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" rx=\"2\"/>"
-                   "<text class=\"poltx\" x=\"%.1f\" y=\"%.1f\">P</text>",
+        fprintf(f, "<g><rect class=\"pol\" x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" "
+                   "rx=\"2\"/><text class=\"poltx\" x=\"%.1f\" y=\"%.1f\">P</text>",
                 x - 5, yc - 5, x, yc + 3);
         title_rec(f, v, e->rec, NULL);
         fputs("</g>", f);
@@ -544,13 +551,17 @@ void report_svg_timeline(FILE *f, const report_view_t *v, const check_result_t *
                "%.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-label=\"timeline\">\n",
             W, height, W, height);
     fprintf(f, "<style>%s</style>\n", svg_style);
-    fputs("<defs><pattern id=\"hatch-off\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-          "patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
-          "stroke=\"#64748b\" stroke-width=\"2\" stroke-opacity=\".45\"/></pattern>"
-          "<pattern id=\"hatch-eg\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-          "patternTransform=\"rotate(-45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
-          "stroke=\"#ea580c\" stroke-width=\"2\" stroke-opacity=\".55\"/></pattern></defs>\n",
-          f);
+    /* Hatches for the offline and no-egress spans. */
+    fputs("<defs>", f);
+    static const struct {
+        const char *id, *angle, *colour, *opacity;
+    } hatches[] = {{"hatch-off", "45", "#64748b", ".45"}, {"hatch-eg", "-45", "#ea580c", ".55"}};
+    for (size_t i = 0; i < 2; i++)
+        fprintf(f, "<pattern id=\"%s\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+                   "patternTransform=\"rotate(%s)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
+                   "stroke=\"%s\" stroke-width=\"2\" stroke-opacity=\"%s\"/></pattern>",
+                hatches[i].id, hatches[i].angle, hatches[i].colour, hatches[i].opacity);
+    fputs("</defs>\n", f);
     for (size_t i = 0; i < t.n_lanes; i++)
         fprintf(f, "<rect class=\"lane%zu\" x=\"0\" y=\"%.1f\" width=\"%.0f\" height=\"%.0f\"/>\n",
                 i % 2, lane_y(&t, (uint32_t)i), W, LANE_H);
@@ -604,7 +615,8 @@ void report_svg_routes(FILE *f, const report_view_t *v, sim_time_t end, size_t m
     }
     double top = AXIS_H, height = top + ROW_H * (double)rows + 8;
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"routes\" viewBox=\"0 0 %.0f "
-               "%.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" aria-label=\"advertised routes\">\n",
+               "%.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
+               "aria-label=\"advertised routes\">\n",
             W, height, W, height);
     fprintf(f, "<style>%s</style>\n", svg_style);
     axis_ticks(f, &s, top, height - 4);

@@ -44,7 +44,13 @@ enum { RV_RCODE_OK, RV_RCODE_NX, RV_RCODE_FAIL };
 /* style of RV_FLOW */
 enum { RV_FLOW_VIA, RV_FLOW_DIRECT, RV_FLOW_EXIT, RV_FLOW_DROPPED };
 
-typedef enum { RV_SPAN_DOWN, RV_SPAN_OFFLINE, RV_SPAN_CTRL, RV_SPAN_EGRESS, RV_SPAN_COUNT } rv_span_kind_t;
+typedef enum {
+    RV_SPAN_DOWN,
+    RV_SPAN_OFFLINE,
+    RV_SPAN_CTRL,
+    RV_SPAN_EGRESS,
+    RV_SPAN_COUNT
+} rv_span_kind_t;
 
 typedef struct {
     sim_time_t t;
