@@ -46,7 +46,8 @@ static const char run_usage[] =
     "                    scenario's records one header record\n"
     "                    {\"scenario\":NAME,\"file\":PATH,\"seed\":\"N\",\"fingerprint\":HEX}\n"
     "                    (the fingerprint covers the records after the header)\n"
-    "  --report-dir DIR  write junit.xml and results.json into DIR (default reports/; created)\n"
+    "  --report-dir DIR  write junit.xml, results.json and the HTML report (index.html and a\n"
+    "                    page per scenario in scenarios/) into DIR (default reports/; created)\n"
     "  --quiet           print only failures and the totals\n"
     "  --verbose         also print fingerprints, passing expectations and warnings\n"
     "  --help            this text\n"
@@ -317,6 +318,23 @@ static int collect(const opts_t *o, paths_t *out)
     return status;
 }
 
+/* The length of the folder part ("a/b/") that every path starts with. */
+static size_t common_folder(const paths_t *p)
+{
+    if (p->n == 0)
+        return 0;
+    size_t n = strlen(p->v[0]);
+    for (size_t i = 1; i < p->n; i++) {
+        size_t k = 0;
+        while (k < n && p->v[i][k] == p->v[0][k])
+            k++;
+        n = k;
+    }
+    while (n > 0 && p->v[0][n - 1] != '/')
+        n--;
+    return n;
+}
+
 /* ---- one job ---- */
 
 static bool filter_match(const char *pattern, const char *name, const char *path)
@@ -381,6 +399,9 @@ typedef struct {
     size_t total, done;
     bool progress_shown;
     struct timespec start;
+    report_html_t *html;   /* `run`: the HTML report, a page written per result as it comes */
+    errinfo_t html_err;    /* the first problem writing it */
+    bool html_failed;
 } out_t;
 
 static void progress_clear(out_t *u)
@@ -421,7 +442,8 @@ static void write_trace(out_t *u, const run_result_t *r)
         fwrite(r->trace, 1, r->trace_len, u->trace);
 }
 
-/* A finished job's result, in order: printed, traced, kept (the trace text is dropped). */
+/* A finished job's result, in order: printed, traced, its HTML page written, kept (the trace
+ * text is dropped: only its page needs it, so a long suite never holds every trace). */
 static void emit(out_t *u, run_result_t *r)
 {
     progress_clear(u);
@@ -430,6 +452,9 @@ static void emit(out_t *u, run_result_t *r)
         for (size_t i = 0; i < r->n_diags; i++)
             fprintf(stderr, "%s\n", r->diags[i]);
     write_trace(u, r);
+    if (u->html != NULL && !u->html_failed &&
+        report_html_scenario(u->html, r, &u->html_err) != 0)
+        u->html_failed = true;
     free(r->trace);
     r->trace = NULL;
     r->trace_len = 0;
@@ -682,8 +707,10 @@ static int make_dirs(const char *path)
     return rc;
 }
 
-static int write_reports(const char *dir, const run_result_t *rs, size_t n)
+static int write_reports(const char *dir, out_t *u)
 {
+    const run_result_t *rs = u->results;
+    size_t n = u->n_results;
     if (make_dirs(dir) != 0) {
         fprintf(stderr, "appcsim: cannot create %s: %s\n", dir, strerror(errno));
         return 2;
@@ -694,6 +721,15 @@ static int write_reports(const char *dir, const run_result_t *rs, size_t n)
     if (junit == NULL || json == NULL || report_junit_write(junit, rs, n, &err) != 0 ||
         report_json_write(json, rs, n, &err) != 0) {
         fprintf(stderr, "appcsim: %s\n", err.msg[0] ? err.msg : "out of memory");
+        status = 2;
+    }
+    /* The scenario pages were written as results came; the index comes last. */
+    if (u->html != NULL && !u->html_failed &&
+        report_html_index(u->html, rs, n, &u->html_err) != 0)
+        u->html_failed = true;
+    if (u->html == NULL || u->html_failed) {
+        fprintf(stderr, "appcsim: HTML report: %s\n",
+                u->html_err.msg[0] ? u->html_err.msg : "out of memory");
         status = 2;
     }
     free(junit);
@@ -758,7 +794,17 @@ static int run_or_check(int argc, char **argv, bool validate)
     ro.has_seed = o.has_seed;
     ro.seed = o.seed;
     ro.validate_only = validate;
-    ro.keep_trace = u.trace != NULL;
+    /* A run keeps every scenario's trace until its HTML page is written (emit). */
+    ro.keep_trace = u.trace != NULL || !validate;
+    if (!validate && u.results != NULL)
+        u.html = report_html_new(o.report_dir, &u.html_err);
+    if (u.html != NULL) {
+        /* Page names are the paths below the folder every scenario shares. */
+        size_t common = common_folder(&paths);
+        char *prefix = paths.n ? strndup(paths.v[0], common) : NULL;
+        report_html_strip_prefix(u.html, prefix);
+        free(prefix);
+    }
     if (u.results != NULL && (o.trace == NULL || u.trace != NULL)) {
         int rs = run_all(&paths, &o, &ro, &u);
         if (rs > status)
@@ -779,7 +825,7 @@ static int run_or_check(int argc, char **argv, bool validate)
         fprintf(stderr, "appcsim %s: no scenario files found\n", argv[0]);
     }
     if (!validate && u.results != NULL && (u.n_results > 0 || o.n_paths > 0)) {
-        int ws = write_reports(o.report_dir, u.results, u.n_results);
+        int ws = write_reports(o.report_dir, &u);
         if (ws > status)
             status = ws;
     }
@@ -793,6 +839,7 @@ static int run_or_check(int argc, char **argv, bool validate)
     for (size_t i = 0; i < u.n_results; i++)
         run_result_clear(&u.results[i]);
     free(u.results);
+    report_html_free(u.html);
     paths_free(&paths);
     free(o.paths);
     return status;

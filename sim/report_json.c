@@ -61,6 +61,7 @@ json_t *report_json_result(const run_result_t *r, bool with_trace)
     snprintf(seed, sizeof seed, "%" PRIu64, r->seed);
     json_object_set_new(o, "name", json_string(r->name ? r->name : ""));
     json_object_set_new(o, "file", json_string(r->file ? r->file : ""));
+    json_object_set_new(o, "description", str_or_null(r->description));
     json_object_set_new(o, "status", json_string(run_status_name(r->status)));
     json_object_set_new(o, "seed", json_string(seed));
     json_object_set_new(o, "fingerprint", json_string(r->fingerprint));
@@ -210,6 +211,7 @@ int report_json_parse_result(const json_t *j, run_result_t *out, errinfo_t *err)
     }
     if (get_str(j, "name", false, &out->name, err) != 0 ||
         get_str(j, "file", false, &out->file, err) != 0 ||
+        get_str(j, "description", true, &out->description, err) != 0 ||
         get_str(j, "status", false, &status, err) != 0 ||
         get_str(j, "seed", false, &seed, err) != 0 ||
         get_str(j, "fingerprint", false, &fp, err) != 0 ||

@@ -51,6 +51,7 @@ void run_result_clear(run_result_t *r)
         return;
     free(r->name);
     free(r->file);
+    free(r->description);
     free(r->error);
     free_strings(r->diags, r->n_diags);
     free_strings(r->warnings, r->n_warnings);
@@ -297,6 +298,7 @@ void runner_run_scenario(const scenario_t *s, const diag_list_t *load_diags,
     memset(out, 0, sizeof *out);
     out->name = strdup(s->name ? s->name : "");
     out->file = strdup(s->path ? s->path : "");
+    out->description = s->description ? strdup(s->description) : NULL;
     out->seed = o.has_seed ? o.seed : s->seed;
     take_diags(out, load_diags);
 

@@ -44,6 +44,7 @@ run_opts_t run_opts_default(void);
 typedef struct {
     char *name;         /* the scenario's name; for an invalid file, the file's base name */
     char *file;         /* the path as given */
+    char *description;  /* the scenario's description, or NULL */
     run_status_t status;
     uint64_t seed;      /* the seed the run used */
     char fingerprint[17]; /* the trace's fingerprint; "" when nothing ran */
