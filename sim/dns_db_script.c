@@ -1,5 +1,6 @@
 /* dns_db_script: scripted answers (D5), kept in a tree keyed by (query name, type). */
 #include "dns_db_priv.h"
+#include "hex.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,66 +60,6 @@ void dns_db_scripts_free(ldns_rbtree_t *scripts)
     ldns_rbtree_free(scripts);
 }
 
-static int hex_value(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static bool is_space(int c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Decodes pairs of hex digits, whitespace allowed between pairs. */
-static int hex_decode(const char *hex, uint8_t **out, size_t *len, errinfo_t *err)
-{
-    size_t cap = strlen(hex) / 2;
-    uint8_t *buf = malloc(cap ? cap : 1);
-    size_t n = 0;
-    if (buf == NULL) {
-        errinfo_set(err, "out of memory");
-        return -1;
-    }
-    for (size_t i = 0; hex[i] != '\0';) {
-        if (is_space((unsigned char)hex[i])) {
-            i++;
-            continue;
-        }
-        int hi = hex_value((unsigned char)hex[i]);
-        int lo = hi >= 0 ? hex_value((unsigned char)hex[i + 1]) : -1;
-        if (hi < 0 || lo < 0) {
-            size_t at = hi < 0 ? i : i + 1;
-            if (hex[at] == '\0')
-                errinfo_set(err, "hex: odd number of digits");
-            else
-                errinfo_set(err, "hex: character '%c' at offset %zu is not a hex digit",
-                            hex[at], at);
-            free(buf);
-            return -1;
-        }
-        if (n == SCRIPT_MAX_WIRE) {
-            errinfo_set(err, "hex: more than %d bytes", SCRIPT_MAX_WIRE);
-            free(buf);
-            return -1;
-        }
-        buf[n++] = (uint8_t)(hi << 4 | lo);
-        i += 2;
-    }
-    if (n == 0) {
-        free(buf);
-        buf = NULL;
-    }
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
 static int scripted_build(const dns_script_t *script, dns_scripted_t *out, errinfo_t *err)
 {
     memset(out, 0, sizeof *out);
@@ -128,7 +69,12 @@ static int scripted_build(const dns_script_t *script, dns_scripted_t *out, errin
             return -1;
         }
         out->raw = true;
-        return hex_decode(script->hex, &out->wire, &out->wire_len, err);
+        errinfo_t why;
+        if (hex_decode(script->hex, SCRIPT_MAX_WIRE, &out->wire, &out->wire_len, &why) != 0) {
+            errinfo_set(err, "hex: %s", why.msg);
+            return -1;
+        }
+        return 0;
     }
     if (script->rcode > 15) {
         errinfo_set(err, "rcode %u is out of range (0..15)", script->rcode);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hex.h"
 #include "scenario_internal.h"
 
 void scenario_zone_clear(scenario_zone_t *z)
@@ -99,58 +100,20 @@ static void load_zone(ld_t *ld, scenario_zone_t *z, size_t index, const jv_t *v)
 enum { SC_NAME, SC_TYPE, SC_RECORDS, SC_RCODE, SC_WIRE, SC_COUNT };
 static const char *const script_keys[SC_COUNT] = {"name", "type", "records", "rcode", "wire"};
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static void load_wire(ld_t *ld, scenario_script_t *sc, const jv_t *v)
 {
     const char *hex;
     if (!ld_str_view(ld, v, 4 * SCENARIO_MAX_RECORD, true, &hex))
         return;
-    size_t len = strlen(hex);
-    uint8_t *wire = ld_calloc(ld, len / 2 + 1, 1);
-    if (wire == NULL)
-        return;
-    size_t n = 0;
-    int high = -1;
-    for (size_t i = 0; i < len; i++) {
-        char c = hex[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            if (high >= 0) {
-                ld_err(ld, v, "hex digit %zu stands alone: bytes are two hex digits", i);
-                free(wire);
-                return;
-            }
-            continue;
-        }
-        int d = hex_digit(c);
-        if (d < 0) {
-            ld_err(ld, v, "character %zu ('%c') is not a hex digit", i + 1,
-                   c >= 0x20 && c < 0x7f ? c : '?');
-            free(wire);
-            return;
-        }
-        if (high < 0) {
-            high = d;
-            continue;
-        }
-        wire[n++] = (uint8_t)(high << 4 | d);
-        high = -1;
-    }
-    if (high >= 0 || n > SCENARIO_MAX_RECORD) {
-        ld_err(ld, v, high >= 0 ? "an odd number of hex digits: bytes are two hex digits"
-                                : "more than 65535 bytes");
-        free(wire);
+    uint8_t *wire;
+    size_t n;
+    errinfo_t why;
+    if (hex_decode(hex, SCENARIO_MAX_RECORD, &wire, &n, &why) != 0) {
+        ld_err(ld, v, "%s", why.msg);
         return;
     }
+    if (wire == NULL && (wire = ld_calloc(ld, 1, 1)) == NULL)
+        return; /* scenario.h promises a buffer even for no bytes */
     sc->wire = wire;
     sc->wire_len = n; /* 0 is allowed: an empty response is malformed input worth testing */
     sc->wire_hex = ld_strdup(ld, hex);

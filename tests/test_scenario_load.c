@@ -917,8 +917,8 @@ static void test_dns_checks(void)
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.zones[3].view: there is no region named 'xx'"));
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[0]:", "\"wire\" is a whole response"));
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[1]: a script needs"));
-    CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[2].wire: character 2 ('g') is not a hex digit"));
-    CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[3].wire: an odd number of hex digits"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[2].wire: character 'g' at offset 1 is not a hex digit"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[3].wire: odd number of digits"));
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[3].name: a second script for 'z.com'"));
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[4].rcode: 'OK' is not an rcode"));
     scenario_free(s);
