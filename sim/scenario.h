@@ -231,7 +231,8 @@ typedef struct {
             uint32_t ttl;  /* seconds */
             char **rdata;  /* RDATA texts; none = remove the RRset */
             size_t n_rdata;
-            char **rr_texts; /* the same as whole RR lines: "OWNER. TTL IN TYPE RDATA" */
+            char **rr_texts; /* the same as whole RR lines: "OWNER. TTL IN TYPE RDATA";
+                              * n_rdata of them, or NULL in a scenario that failed to load */
         } zone_change;
         struct {
             char *name; /* canonical DNS name */

@@ -89,6 +89,7 @@ void *ld_calloc(ld_t *ld, size_t n, size_t size);
 char *ld_strdup(ld_t *ld, const char *s);
 /* Grows *arr (of *cap elements of size) to hold at least need; new elements are zeroed. */
 bool ld_reserve(ld_t *ld, void **arr, size_t *cap, size_t need, size_t size);
+/* Frees n strings and the array; v may be NULL (then n is ignored). */
 void ld_free_strings(char **v, size_t n);
 
 /* ---- walking values ---- */

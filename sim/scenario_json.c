@@ -324,6 +324,8 @@ bool ld_reserve(ld_t *ld, void **arr, size_t *cap, size_t need, size_t size)
 
 void ld_free_strings(char **v, size_t n)
 {
+    if (v == NULL)
+        return; /* a list never built (its count may still be set: rr_texts follows rdata) */
     for (size_t i = 0; i < n; i++)
         free(v[i]);
     free(v);

@@ -794,6 +794,24 @@ static void test_event_checks(void)
     scenario_free(s);
 }
 
+/* A zone_change whose type or owner is bad has records but no RR lines: the load reports the
+ * field and frees the half-built event (this used to crash in scenario_event_clear). */
+static void test_zone_change_bad_type_or_owner(void)
+{
+    EXPECT_ERROR("{\"nodes\": [{\"id\": 1, \"name\": \"a\"}], \"dns\": {\"zones\": [{\"origin\":"
+                 " \"example.com\", \"records\": [\"www.example.com. 300 IN A 192.0.2.10\"]}]},"
+                 " \"timeline\": [{\"at\": \"1s\", \"event\": \"zone_change\", \"origin\":"
+                 " \"example.com\", \"owner\": \"www.example.com\", \"type\": \"BOGUS\","
+                 " \"records\": [\"192.0.2.20\", \"192.0.2.21\"]}]}",
+                 "t.json:1:", "timeline[0].type: 'BOGUS' is not a DNS record type");
+    EXPECT_ERROR("{\"nodes\": [{\"id\": 1, \"name\": \"a\"}], \"dns\": {\"zones\": [{\"origin\":"
+                 " \"example.com\", \"records\": [\"www.example.com. 300 IN A 192.0.2.10\"]}]},"
+                 " \"timeline\": [{\"at\": \"1s\", \"event\": \"zone_change\", \"origin\":"
+                 " \"example.com\", \"owner\": \"bad..example.com\", \"type\": \"A\","
+                 " \"records\": [\"192.0.2.20\"]}]}",
+                 "t.json:1:", "timeline[0].owner:");
+}
+
 /* ---- expectations ---- */
 
 static void test_expect_checks(void)
@@ -1174,6 +1192,8 @@ void suite_scenario_load(void)
         {"T1 bad durations are errors", test_bad_durations},
         {"S2 an unknown node in an event suggests the nearest", test_unknown_node_in_event},
         {"S2 D4 every event kind checks its fields", test_event_checks},
+        {"S4 D4 a zone_change with a bad type or owner is an error, not a crash",
+         test_zone_change_bad_type_or_owner},
         {"expectations check their references and shapes", test_expect_checks},
         {"D1 D3 D5 zones and scripts are checked", test_dns_checks},
         {"S2 P8 smaller checks of events and expectations", test_more_checks},
