@@ -30,6 +30,43 @@ ldns_rdf *dns_db_name_new(const char *text, const char *what, errinfo_t *err)
     return name;
 }
 
+int dns_db_rr_parse(const char *text, const ldns_rdf *origin, ldns_rr **out, errinfo_t *err)
+{
+    ldns_rr *rr = NULL;
+    if (out != NULL)
+        *out = NULL;
+    ldns_status s = ldns_rr_new_frm_str(&rr, text != NULL ? text : "", DNS_DEFAULT_TTL, origin,
+                                        NULL);
+    if (s != LDNS_STATUS_OK) {
+        errinfo_set(err, "%s", ldns_get_errorstr_by_id(s));
+        return -1;
+    }
+    if (ldns_rr_get_type(rr) == 0) {
+        /* ldns takes the second word for a type name it does not know and makes it type 0 */
+        errinfo_set(err, "no known record type after the owner (want e.g. "
+                         "'www.example.com. 300 IN A 192.0.2.1')");
+        ldns_rr_free(rr);
+        return -1;
+    }
+    if (out != NULL)
+        *out = rr;
+    else
+        ldns_rr_free(rr);
+    return 0;
+}
+
+int dns_db_rr_check(const char *text, const char *origin, errinfo_t *err)
+{
+    ldns_rdf *o = NULL;
+    if (origin != NULL && origin[0] == '\0')
+        origin = ".";
+    if (origin != NULL && (o = dns_db_name_new(origin, "origin", err)) == NULL)
+        return -1;
+    int rc = dns_db_rr_parse(text, o, NULL, err);
+    ldns_rdf_deep_free(o);
+    return rc;
+}
+
 int dns_db_check_view(const char *view, errinfo_t *err)
 {
     if (view != NULL && view[0] == '\0') {

@@ -65,6 +65,19 @@ int dns_db_add_zone_file(dns_db_t *db, const char *path, const char *origin, con
  * Errors name the record: "record 2 ('www 300 IN A 1.2.3'): message". */
 int dns_db_add_records(dns_db_t *db, const char *origin, const char *view,
                        const char *const *rr_texts, size_t n, errinfo_t *err);
+/* The same; on error *bad (may be NULL) gets the index of the record at fault, or n when the
+ * fault is no single record's (a bad origin or view, out of memory). */
+int dns_db_add_records_at(dns_db_t *db, const char *origin, const char *view,
+                          const char *const *rr_texts, size_t n, size_t *bad, errinfo_t *err);
+
+/* Parses one record in presentation format the way every function of this module does: TTL
+ * DNS_DEFAULT_TTL when absent, relative names relative to origin (NULL: none). Text that ldns
+ * reads as a record of type 0 ("garbage here": owner "garbage", type "here") is refused: it is
+ * no record. 0 and *out (the caller's, free with ldns_rr_free; out may be NULL to check only),
+ * or -1 with a bare message in err (the caller names the record). */
+int dns_db_rr_parse(const char *text, const ldns_rdf *origin, ldns_rr **out, errinfo_t *err);
+/* dns_db_rr_parse with the origin as text (NULL or "." for none / the root). */
+int dns_db_rr_check(const char *text, const char *origin, errinfo_t *err);
 
 /* D4 changes. The zone `origin` and view `view` must exist already. */
 

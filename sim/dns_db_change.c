@@ -23,9 +23,9 @@ static dns_view_t *change_view(dns_db_t *db, const char *origin, const char *vie
 static ldns_rr *parse_change_rr(const dns_view_t *v, const char *text, errinfo_t *err)
 {
     ldns_rr *rr = NULL;
-    ldns_status s = ldns_rr_new_frm_str(&rr, text ? text : "", DNS_DEFAULT_TTL, v->origin, NULL);
-    if (s != LDNS_STATUS_OK) {
-        errinfo_set(err, "record '%s': %s", text ? text : "(null)", ldns_get_errorstr_by_id(s));
+    errinfo_t why;
+    if (dns_db_rr_parse(text, v->origin, &rr, &why) != 0) {
+        errinfo_set(err, "record '%s': %s", text ? text : "(null)", why.msg);
         return NULL;
     }
     return rr;

@@ -100,6 +100,13 @@ static int reader_next(reader_t *r, ldns_rr **rr, int *line, errinfo_t *err)
     }
     switch (s) {
     case LDNS_STATUS_OK:
+        if (ldns_rr_get_type(*rr) == 0) { /* see dns_db_rr_parse */
+            ldns_rr_free(*rr);
+            *rr = NULL;
+            errinfo_set(err, "%s:%d: no known record type after the owner", r->path,
+                        *line);
+            return READ_ERROR;
+        }
         r->prev_ttl = ldns_rr_ttl(*rr);
         return READ_RECORD;
     case LDNS_STATUS_SYNTAX_TTL:
@@ -249,6 +256,15 @@ out:
 int dns_db_add_records(dns_db_t *db, const char *origin, const char *view,
                        const char *const *rr_texts, size_t n, errinfo_t *err)
 {
+    return dns_db_add_records_at(db, origin, view, rr_texts, n, NULL, err);
+}
+
+int dns_db_add_records_at(dns_db_t *db, const char *origin, const char *view,
+                          const char *const *rr_texts, size_t n, size_t *bad_out, errinfo_t *err)
+{
+    size_t unused;
+    size_t *bad_at = bad_out != NULL ? bad_out : &unused;
+    *bad_at = n;
     dns_db_changed(db);
     if (dns_db_check_view(view, err) != 0)
         return -1;
@@ -268,9 +284,10 @@ int dns_db_add_records(dns_db_t *db, const char *origin, const char *view,
     int rc = -1;
     for (size_t i = 0; i < n; i++) {
         const char *text = rr_texts[i] ? rr_texts[i] : "";
-        ldns_status s = ldns_rr_new_frm_str(&rrs[i], text, DNS_DEFAULT_TTL, o, NULL);
-        if (s != LDNS_STATUS_OK) {
-            errinfo_set(err, "record %zu ('%s'): %s", i, text, ldns_get_errorstr_by_id(s));
+        errinfo_t why;
+        if (dns_db_rr_parse(text, o, &rrs[i], &why) != 0) {
+            errinfo_set(err, "record %zu ('%s'): %s", i, text, why.msg);
+            *bad_at = i;
             for (size_t j = 0; j < i; j++)
                 ldns_rr_free(rrs[j]);
             goto out;
@@ -278,10 +295,12 @@ int dns_db_add_records(dns_db_t *db, const char *origin, const char *view,
     }
     size_t bad = 0;
     errinfo_t why;
-    if (dns_db_apply_batch(db, o, view, rrs, n, &bad, &why) != 0)
+    if (dns_db_apply_batch(db, o, view, rrs, n, &bad, &why) != 0) {
         errinfo_set(err, "record %zu ('%s'): %s", bad, bad < n ? rr_texts[bad] : "", why.msg);
-    else
+        *bad_at = bad < n ? bad : n;
+    } else {
         rc = 0;
+    }
 out:
     free(rrs);
     ldns_rdf_deep_free(o);

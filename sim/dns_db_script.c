@@ -89,12 +89,13 @@ static int scripted_build(const dns_script_t *script, dns_scripted_t *out, errin
     for (size_t i = 0; i < script->n; i++) {
         const char *text = script->rr_texts[i] ? script->rr_texts[i] : "";
         ldns_rr *rr = NULL;
-        ldns_status s = ldns_rr_new_frm_str(&rr, text, DNS_DEFAULT_TTL, NULL, NULL);
-        if (s != LDNS_STATUS_OK || !ldns_rr_list_push_rr(out->rrs, rr)) {
-            if (s == LDNS_STATUS_OK)
+        errinfo_t why;
+        int parsed = dns_db_rr_parse(text, NULL, &rr, &why);
+        if (parsed != 0 || !ldns_rr_list_push_rr(out->rrs, rr)) {
+            if (parsed == 0)
                 ldns_rr_free(rr);
             errinfo_set(err, "script record %zu ('%s'): %s", i, text,
-                        s == LDNS_STATUS_OK ? "out of memory" : ldns_get_errorstr_by_id(s));
+                        parsed == 0 ? "out of memory" : why.msg);
             scripted_clear(out);
             return -1;
         }

@@ -150,11 +150,17 @@ typedef struct {
 
 /* ---- DNS data (D1-D5) ---- */
 
+/* Where a value was written in the scenario file (0, 0 when unknown). */
+typedef struct {
+    unsigned line, col;
+} scenario_pos_t;
+
 typedef struct {
     char *origin;  /* canonical DNS name; "" for the root */
     char *file;    /* master file path resolved against the scenario's directory, or NULL */
     char **records; /* inline RR lines, as written */
     size_t n_records;
+    scenario_pos_t *record_pos; /* where each record was written (n_records), or NULL */
     size_t view;   /* region index, or SCENARIO_NONE for the default view */
     unsigned line, col;
 } scenario_zone_t;

@@ -1,10 +1,12 @@
-/* scenario_dns: the "dns" section: zones (D1, D3) and scripted answers (D5). Only shapes, names,
- * views and file existence are checked here; the DNS module parses the records themselves. */
+/* scenario_dns: the "dns" section: zones (D1, D3) and scripted answers (D5). Shapes, names, views,
+ * file existence and the syntax of every inline record (S4) are checked here, each error at its
+ * record; the rules between records (D1) are the DNS module's, when the world is built. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dns_db.h"
 #include "hex.h"
 #include "scenario_internal.h"
 
@@ -13,6 +15,7 @@ void scenario_zone_clear(scenario_zone_t *z)
     free(z->origin);
     free(z->file);
     ld_free_strings(z->records, z->n_records);
+    free(z->record_pos);
     memset(z, 0, sizeof *z);
 }
 
@@ -37,7 +40,34 @@ size_t ld_pair_key(const char *text, uint64_t x, char key[LD_PAIR_KEY_MAX])
     return n + 9;
 }
 
+bool ld_rr_line(ld_t *ld, const jv_t *at, const char *text, const char *origin)
+{
+    errinfo_t why;
+    if (dns_db_rr_check(text, origin, &why) == 0)
+        return true;
+    ld_err(ld, at, "'%s' is not a valid record: %s", text, why.msg);
+    return false;
+}
+
 /* ---- zones ---- */
+
+/* Records where each inline record was written, and checks its syntax. */
+static void load_zone_records(ld_t *ld, scenario_zone_t *z, const jv_t *records, bool origin_ok)
+{
+    if (!ld_str_list(ld, records, SCENARIO_MAX_RECORD, false, NULL, &z->records,
+                     &z->n_records) ||
+        z->n_records == 0 ||
+        (z->record_pos = ld_calloc(ld, z->n_records, sizeof *z->record_pos)) == NULL)
+        return;
+    jv_iter_t it;
+    jv_t el;
+    jv_iter_init(&it, records);
+    for (size_t k = 0; k < z->n_records && jv_iter_next(&it, &el); k++) {
+        ld_line_col(&el, false, &z->record_pos[k].line, &z->record_pos[k].col);
+        if (origin_ok)
+            ld_rr_line(ld, &el, z->records[k], z->origin);
+    }
+}
 
 enum { Z_ORIGIN, Z_FILE, Z_RECORDS, Z_VIEW, Z_COUNT };
 static const char *const zone_keys[Z_COUNT] = {"origin", "file", "records", "view"};
@@ -75,8 +105,7 @@ static void load_zone(ld_t *ld, scenario_zone_t *z, size_t index, const jv_t *v)
     if (f[Z_FILE].j != NULL)
         load_zone_file(ld, z, &f[Z_FILE]);
     if (f[Z_RECORDS].j != NULL)
-        ld_str_list(ld, &f[Z_RECORDS], SCENARIO_MAX_RECORD, false, NULL, &z->records,
-                    &z->n_records);
+        load_zone_records(ld, z, &f[Z_RECORDS], origin_ok);
     if (f[Z_FILE].j == NULL && f[Z_RECORDS].j == NULL)
         ld_err(ld, v, "a zone needs \"file\" (a master file) or \"records\" (RR lines)");
     if (origin_ok && view_ok) {
@@ -119,6 +148,12 @@ static void load_wire(ld_t *ld, scenario_script_t *sc, const jv_t *v)
     sc->wire_hex = ld_strdup(ld, hex);
 }
 
+/* Scripted records are parsed without an origin (dns_db_script): names are absolute. */
+static bool check_script_record(ld_t *ld, const jv_t *v, const char *text)
+{
+    return ld_rr_line(ld, v, text, NULL);
+}
+
 static void load_script(ld_t *ld, scenario_script_t *sc, const jv_t *v, strmap_t *seen)
 {
     jv_t f[SC_COUNT];
@@ -138,8 +173,8 @@ static void load_script(ld_t *ld, scenario_script_t *sc, const jv_t *v, strmap_t
     sc->kind = wire ? SCENARIO_SCRIPT_WIRE : records ? SCENARIO_SCRIPT_RECORDS
                                                      : SCENARIO_SCRIPT_RCODE;
     if (records)
-        ld_str_list(ld, &f[SC_RECORDS], SCENARIO_MAX_RECORD, false, NULL, &sc->records,
-                    &sc->n_records);
+        ld_str_list(ld, &f[SC_RECORDS], SCENARIO_MAX_RECORD, false, check_script_record,
+                    &sc->records, &sc->n_records);
     if (rcode)
         ld_rcode(ld, &f[SC_RCODE], &sc->rcode);
     if (wire)

@@ -175,6 +175,9 @@ size_t ld_pair_key(const char *text, uint64_t x, char key[LD_PAIR_KEY_MAX]);
  * and appends it to s->policies (a file named again gives its earlier version). */
 bool ld_policy(ld_t *ld, const jv_t *inline_policy, const jv_t *policy_file, size_t *version);
 void ld_dns(ld_t *ld, const jv_t *dns);
+/* S4: checks that text (one RR line; relative names relative to origin, NULL for none) parses
+ * as a record, reporting the error at `at`. */
+bool ld_rr_line(ld_t *ld, const jv_t *at, const char *text, const char *origin);
 void ld_timeline(ld_t *ld, const jv_t *timeline);
 void ld_expect(ld_t *ld, const jv_t *expect);
 

@@ -89,8 +89,11 @@ static bool at_or_below(const char *name, const char *origin)
                   : n > o && name[n - o - 1] == '.' && strcmp(name + n - o, origin) == 0;
 }
 
-/* Whole RR lines for the DNS module, which takes master-file text. */
-static void compose_rr_texts(ld_t *ld, scenario_event_t *ev)
+/* Whole RR lines for the DNS module, which takes master-file text; each is parsed now (S4),
+ * relative names relative to the zone's origin as the change will be, its error at
+ * records[k]. */
+static void compose_rr_texts(ld_t *ld, scenario_event_t *ev, const jv_t *records,
+                             const char *origin)
 {
     size_t n = ev->u.zone_change.n_rdata;
     if (n == 0 || ev->u.zone_change.owner == NULL || ev->u.zone_change.type == 0)
@@ -117,6 +120,13 @@ static void compose_rr_texts(ld_t *ld, scenario_event_t *ev)
     }
     free(type);
     ev->u.zone_change.rr_texts = texts;
+    if (origin == NULL)
+        return; /* the origin is in error already */
+    jv_iter_t it;
+    jv_t el;
+    jv_iter_init(&it, records);
+    for (size_t i = 0; i < n && jv_iter_next(&it, &el); i++)
+        ld_rr_line(ld, &el, texts[i], origin);
 }
 
 static void load_zone_change(ld_t *ld, scenario_event_t *ev, const jv_t *obj, const fields_t *fs)
@@ -144,7 +154,6 @@ static void load_zone_change(ld_t *ld, scenario_event_t *ev, const jv_t *obj, co
         origin_name != NULL && !at_or_below(ev->u.zone_change.owner, origin_name))
         ld_err(ld, owner, "'%s' is not in the zone '%s'", ev->u.zone_change.owner,
                origin_name[0] != '\0' ? origin_name : ".");
-    free(origin_name);
     if (type != NULL)
         ld_rr_type(ld, type, &ev->u.zone_change.type);
     if (ttl->j != NULL) {
@@ -157,7 +166,9 @@ static void load_zone_change(ld_t *ld, scenario_event_t *ev, const jv_t *obj, co
     if (records != NULL &&
         ld_str_list(ld, records, SCENARIO_MAX_RECORD, false, NULL, &ev->u.zone_change.rdata,
                     &ev->u.zone_change.n_rdata))
-        compose_rr_texts(ld, ev);
+        compose_rr_texts(ld, ev, records, ev->u.zone_change.zone != SCENARIO_NONE ? origin_name
+                                                                                 : NULL);
+    free(origin_name);
 }
 
 static void load_flow_target(ld_t *ld, scenario_event_t *ev, const jv_t *to)

@@ -41,11 +41,20 @@ static int add_zone(dns_db_t *db, const scenario_t *s, size_t i, diag_list_t *di
         build_error(diags, s, z->line, z->col, path, err.msg);
         return -1;
     }
+    size_t bad = 0;
     if ((z->n_records > 0 || z->file == NULL) &&
-        dns_db_add_records(db, origin, view, (const char *const *)z->records, z->n_records,
-                           &err) != 0) {
-        snprintf(path, sizeof path, "dns.zones[%zu].records", i);
-        build_error(diags, s, z->line, z->col, path, err.msg);
+        dns_db_add_records_at(db, origin, view, (const char *const *)z->records, z->n_records,
+                              &bad, &err) != 0) {
+        /* A D1 fault of one record is reported where that record was written. */
+        unsigned line = z->line, col = z->col;
+        if (bad < z->n_records && z->record_pos != NULL && z->record_pos[bad].line != 0) {
+            line = z->record_pos[bad].line;
+            col = z->record_pos[bad].col;
+            snprintf(path, sizeof path, "dns.zones[%zu].records[%zu]", i, bad);
+        } else {
+            snprintf(path, sizeof path, "dns.zones[%zu].records", i);
+        }
+        build_error(diags, s, line, col, path, err.msg);
         return -1;
     }
     return 0;

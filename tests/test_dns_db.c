@@ -446,6 +446,47 @@ static void test_script_bad_records_and_rcode(void)
     dns_db_free(db);
 }
 
+/* Text that ldns reads as a record of type 0 ("garbage here": owner "garbage", type "here") is
+ * no record: refused wherever records are read, with the index of the record at fault. */
+static void test_type0_text_refused(void)
+{
+    dns_db_t *db = dns_db_new();
+    errinfo_t err = {{0}};
+    const char *rr[] = {"x.test. 60 IN A 192.0.2.1", "garbage here"};
+    dns_script_t s = {.rr_texts = rr, .n = 2};
+    CU_ASSERT_EQUAL(dns_db_script(db, "x.test", 1, &s, &err), -1);
+    CU_ASSERT_STRING_EQUAL(err.msg, "script record 1 ('garbage here'): no known record type "
+                                    "after the owner (want e.g. 'www.example.com. 300 IN A "
+                                    "192.0.2.1')");
+    size_t bad = 99;
+    CU_ASSERT_EQUAL(dns_db_add_records_at(db, "test", NULL, rr, 2, &bad, &err), -1);
+    CU_ASSERT_EQUAL(bad, 1);
+    CU_ASSERT_EQUAL(strncmp(err.msg, "record 1 ('garbage here'): no known record type", 47), 0);
+    const char *dup[] = {"a.test. 1 IN A 192.0.2.1", "b.test. 1 IN A 192.0.2.1",
+                         "a.test. 1 IN A 192.0.2.1"};
+    CU_ASSERT_EQUAL(dns_db_add_records_at(db, "test", NULL, dup, 3, &bad, &err), -1);
+    CU_ASSERT_EQUAL(bad, 2);
+    CU_ASSERT_EQUAL(dns_db_add_records_at(db, "bad..origin", NULL, dup, 3, &bad, &err), -1);
+    CU_ASSERT_EQUAL(bad, 3); /* no single record's fault */
+    CU_ASSERT_EQUAL(dns_db_rr_check("garbage here", NULL, &err), -1);
+    CU_ASSERT_EQUAL(dns_db_rr_check("www 60 IN A 192.0.2.1", "example.com", &err), 0);
+    CU_ASSERT_EQUAL(dns_db_rr_check("www 60 IN A 192.0.2.1", "", &err), 0); /* the root */
+    CU_ASSERT_EQUAL(dns_db_rr_check("www 60 IN A 192.0.2.1", "bad..origin", &err), -1);
+    CU_ASSERT_EQUAL(dns_db_rr_check("x. 60 IN TYPE999 \\# 0", NULL, &err), 0); /* RFC 3597 */
+    char path[] = "/tmp/appcsim-dns-type0-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("$ORIGIN test.\n@ 60 IN A 192.0.2.1\ngarbage here\n", f);
+    fclose(f);
+    CU_ASSERT_EQUAL(dns_db_add_zone_file(db, path, NULL, NULL, &err), -1);
+    char want[128];
+    snprintf(want, sizeof want, "%s:3: no known record type after the owner", path);
+    CU_ASSERT_STRING_EQUAL(err.msg, want);
+    unlink(path);
+    dns_db_free(db);
+}
+
 /* ---- scale ---- */
 
 /* Writes a zone of n A records spread under 97 parents, loads it and runs 10,000 queries
@@ -571,6 +612,7 @@ void suite_dns_db(void)
          test_change_illegal_rejected},
         {"D5 script: bad hex is an error", test_script_bad_hex},
         {"D5 script: bad records, rcode, name are errors", test_script_bad_records_and_rcode},
+        {"D1 D5 text read as a record of type 0 is refused everywhere", test_type0_text_refused},
         {"D1 huge zone (10,000 records) loads and answers every query right",
          test_huge_zone_loads_and_answers},
         {"D1 one RRset of 10,000 records loads; its answer is cut to 65535 bytes with TC",

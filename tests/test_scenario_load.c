@@ -812,6 +812,41 @@ static void test_zone_change_bad_type_or_owner(void)
                  "t.json:1:", "timeline[0].owner:");
 }
 
+/* S4: every record line is parsed at load and its error named at the record: a zone_change's
+ * composed lines (relative names relative to the zone), inline zone records and scripted
+ * records, and text ldns would read as a record of type 0. */
+static void test_record_syntax_at_load(void)
+{
+    scenario_t *s = load_text(
+        "{\"nodes\": [{\"id\": 1, \"name\": \"a\"}],\n"
+        " \"dns\": {\"zones\": [{\"origin\": \"example.com\", \"records\": [\n"
+        "   \"www.example.com. 300 IN A 192.0.2.10\", \"garbage here\", \"x 1 IN A 192.0.2.1\"]}],\n"
+        "  \"scripts\": [{\"name\": \"s.example.net\", \"records\": [\"garbage here\"]}]},\n"
+        " \"timeline\": [\n"
+        "  {\"at\": \"1s\", \"event\": \"zone_change\", \"origin\": \"example.com\", \"owner\":"
+        " \"zz.example.com\", \"type\": \"A\", \"records\": [\"192.0.2.1\", \"not-an-ip\"]},\n"
+        "  {\"at\": \"1s\", \"event\": \"zone_change\", \"origin\": \"example.com\", \"owner\":"
+        " \"c.example.com\", \"type\": \"CNAME\", \"records\": [\"target\"]},\n"
+        "  {\"at\": \"1s\", \"event\": \"zone_change\", \"origin\": \"example.com\", \"owner\":"
+        " \"m.example.com\", \"type\": \"MX\", \"records\": [\"10\"]}]}");
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_PTR_NOT_NULL(FIND("t.json:3:44: error: dns.zones[0].records[1]: 'garbage here' is "
+                                "not a valid record: no known record type"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("t.json:4:53: error: dns.scripts[0].records[0]: 'garbage here'"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("t.json:6:130: error: timeline[0].records[1]: 'zz.example.com. "
+                                "300 IN A not-an-ip' is not a valid record: Syntax error"));
+    CU_ASSERT_PTR_NOT_NULL(FIND("timeline[2].records[0]: 'm.example.com. 300 IN MX 10' is not a "
+                                "valid record"));
+    /* "x" (relative to the zone) and the CNAME target "target" (relative to the zone) parse */
+    for (size_t i = 0; i < diags.n; i++) {
+        CU_ASSERT_PTR_NULL(strstr(diags.items[i].path, "dns.zones[0].records[2]"));
+        CU_ASSERT_PTR_NULL(strstr(diags.items[i].path, "timeline[0].records[0]"));
+        CU_ASSERT_PTR_NULL(strstr(diags.items[i].path, "timeline[1]"));
+    }
+    CU_ASSERT_EQUAL(diags.n_errors, 4);
+    scenario_free(s);
+}
+
 /* ---- expectations ---- */
 
 static void test_expect_checks(void)
@@ -1194,6 +1229,8 @@ void suite_scenario_load(void)
         {"S2 D4 every event kind checks its fields", test_event_checks},
         {"S4 D4 a zone_change with a bad type or owner is an error, not a crash",
          test_zone_change_bad_type_or_owner},
+        {"S4 D1 D4 D5 every record line is parsed at load, its error at the record",
+         test_record_syntax_at_load},
         {"expectations check their references and shapes", test_expect_checks},
         {"D1 D3 D5 zones and scripts are checked", test_dns_checks},
         {"S2 P8 smaller checks of events and expectations", test_more_checks},
