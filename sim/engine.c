@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 /* A heap entry, 16 bytes so that four siblings share a cache line or two. key packs the class
- * (top bit), the sequence number and the slot of the callback (low SLOT_BITS bits): sequence
+ * (top two bits), the sequence number and the slot of the callback (low SLOT_BITS bits): sequence
  * numbers are unique, so comparing (time, key) is comparing (time, class, sequence), and the
  * slot bits below never decide anything. Times in the heap are never negative (an event is
  * never before the clock, which starts at 0), so they compare as unsigned. */
@@ -14,10 +14,10 @@ typedef struct {
     uint64_t key;
 } hent_t;
 
-#define KEY_CLASS_BIT 63
+#define KEY_CLASS_SHIFT 62
 #define SLOT_BITS 24
 #define MAX_SLOTS (1U << SLOT_BITS)
-#define MAX_SEQ ((1ULL << (KEY_CLASS_BIT - SLOT_BITS)) - 1)
+#define MAX_SEQ ((1ULL << (KEY_CLASS_SHIFT - SLOT_BITS)) - 1)
 #define KEY_SLOT(k) ((uint32_t)((k) & (MAX_SLOTS - 1)))
 
 /* A callback slot. seq == 0: free (arg then links the free list). fn == NULL with seq != 0:
@@ -221,7 +221,7 @@ engine_timer_t engine_schedule(engine_t *e, sim_time_t at, int cls, engine_fn fn
                simtime_format(at, a), simtime_format(e->now, n));
         return ENGINE_TIMER_NONE;
     }
-    if (cls != ENGINE_TIMELINE && cls != ENGINE_GENERATED) {
+    if (cls != ENGINE_TIMELINE && cls != ENGINE_GENERATED && cls != ENGINE_LATE) {
         misuse(e, "event scheduled with unknown class %d", cls);
         return ENGINE_TIMER_NONE;
     }
@@ -245,7 +245,7 @@ engine_timer_t engine_schedule(engine_t *e, sim_time_t at, int cls, engine_fn fn
     }
     uint64_t seq = e->next_seq++;
     e->slots[i] = (slot_t){fn, ctx, arg, seq};
-    hent_t x = {(uint64_t)at, ((uint64_t)cls << KEY_CLASS_BIT) | (seq << SLOT_BITS) | i};
+    hent_t x = {(uint64_t)at, ((uint64_t)cls << KEY_CLASS_SHIFT) | (seq << SLOT_BITS) | i};
     heap_sift_up(e->heap, e->heap_len++, x);
     return (engine_timer_t){seq, i};
 }

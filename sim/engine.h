@@ -4,17 +4,23 @@
  * scheduled (one counter for the whole engine). Events run in the order (time, class,
  * sequence): at equal times the timeline events of the scenario (ENGINE_TIMELINE, scheduled in
  * file order when the scenario loads) run first, then the events the simulation generates
- * (ENGINE_GENERATED) in the order they were scheduled. An event may schedule others, at its
- * own time included ("zero delay"); those run in the same engine_run_until call.
+ * (ENGINE_GENERATED) in the order they were scheduled, then the end-of-instant events
+ * (ENGINE_LATE), in the order they were scheduled. An ENGINE_LATE event at t runs after every
+ * timeline and generated event at t, also those scheduled (with zero delay) after it was: it
+ * sees the whole instant, as a decision among things that happen "at the same time" must (K1:
+ * of replies arriving at equal times, the lower connector id wins, whichever was scheduled
+ * first). An event may schedule others, at its own time included ("zero delay"); those run in
+ * the same engine_run_until call; a generated event scheduled at t by a late event at t runs
+ * before the late events still pending at t.
  *
  * Callbacks. An event is a function pointer with a context pointer and a 64-bit argument,
  * copied in at scheduling; the engine owns no context. While a callback runs, engine_now() is
  * the event's time, its own timer is already spent (cancelling it returns false), and it may
  * schedule and cancel freely; it must not call engine_run, engine_run_until or engine_free.
  *
- * Misuse. Scheduling in the past (before engine_now), with a class other than the two below,
+ * Misuse. Scheduling in the past (before engine_now), with a class other than the three below,
  * with a NULL function, a negative delay, beyond the capacity (16,777,216 events pending at
- * once, 2^39 - 1 scheduled over the engine's life) or when memory runs out schedules nothing:
+ * once, 2^38 - 1 scheduled over the engine's life) or when memory runs out schedules nothing:
  * it returns ENGINE_TIMER_NONE and records the first such message (engine_error). Clamping
  * would hide the bug, so instead the current run stops after the callback that did it, and this
  * and every later run call returns -1 with the message: a world with a lost event is wrong.
@@ -48,6 +54,7 @@ typedef void (*engine_fn)(engine_t *e, void *ctx, uint64_t arg);
 enum {
     ENGINE_TIMELINE = 0,  /* the scenario's timeline, scheduled in file order at load */
     ENGINE_GENERATED = 1, /* everything the simulation schedules while it runs */
+    ENGINE_LATE = 2,      /* decisions at the end of an instant, after all of the above */
 };
 
 /* The handle of a scheduled event. seq is the event's sequence number, unique over the

@@ -52,6 +52,52 @@ static void test_equal_time_order(void)
     engine_free(e);
 }
 
+/* ENGINE_LATE (K1's decision at the end of an instant): a late event at t runs after every
+ * timeline and generated event at t, also those scheduled after it with zero delay; among late
+ * events scheduling order holds; a generated event that a late event schedules at t runs before
+ * the late events still pending at t. */
+typedef struct {
+    log_t log;
+} late_t;
+
+static void late_fn(engine_t *e, void *ctx, uint64_t arg)
+{
+    late_t *c = ctx;
+    log_fn(e, &c->log, arg);
+    if (arg == 1) /* a generated event at 10 that schedules more of the instant */
+        engine_after(e, 0, late_fn, c, 2);
+    if (arg == 2)
+        engine_schedule(e, engine_now(e), ENGINE_LATE, late_fn, c, 90);
+    if (arg == 80) /* a late event that generates: that one runs before late 90 */
+        engine_after(e, 0, late_fn, c, 3);
+}
+
+static void test_late_class_ends_the_instant(void)
+{
+    engine_t *e = engine_new(NULL);
+    late_t c = {.log = {.n = 0}};
+    engine_schedule(e, 10, ENGINE_LATE, late_fn, &c, 80);
+    engine_schedule(e, 10, ENGINE_GENERATED, late_fn, &c, 1);
+    engine_schedule(e, 10, ENGINE_TIMELINE, late_fn, &c, 0);
+    engine_schedule(e, 9, ENGINE_LATE, late_fn, &c, 70);
+    engine_schedule(e, 11, ENGINE_TIMELINE, late_fn, &c, 4);
+    CU_ASSERT_EQUAL(engine_run_until(e, 10, NULL), 0);
+    const uint64_t want[] = {70, 0, 1, 2, 80, 3, 90};
+    CU_ASSERT_EQUAL_FATAL(c.log.n, 7);
+    for (int i = 0; i < 7; i++)
+        CU_ASSERT_EQUAL(c.log.arg[i], want[i]);
+    CU_ASSERT_EQUAL(c.log.t[0], 9);
+    CU_ASSERT_EQUAL(c.log.t[6], 10);
+    CU_ASSERT_EQUAL(engine_pending(e), 1); /* the timeline event at 11 */
+    CU_ASSERT_EQUAL(engine_run(e, NULL), 0);
+    CU_ASSERT_EQUAL(c.log.arg[7], 4);
+    CU_ASSERT_PTR_NULL(engine_error(e));
+    /* a fourth class is misuse */
+    CU_ASSERT_FALSE(engine_timer_is_set(engine_schedule(e, 20, 3, late_fn, &c, 0)));
+    CU_ASSERT_PTR_NOT_NULL(strstr(engine_error(e), "unknown class 3"));
+    engine_free(e);
+}
+
 /* A chain: each event schedules the next with zero delay, arg counting down to 0; the first
  * one also schedules a timeline event at its own time, which overtakes queued generated ones. */
 typedef struct {
@@ -419,7 +465,7 @@ static void test_misuse(void)
     CU_ASSERT_FALSE(engine_timer_is_set(engine_schedule(e, 99, ENGINE_GENERATED, log_fn, &l, 0)));
     CU_ASSERT_STRING_EQUAL(engine_error(e),
                            "event scheduled in the past: at 99ns, but the clock is at 100ns");
-    CU_ASSERT_FALSE(engine_timer_is_set(engine_schedule(e, 200, 2, log_fn, &l, 0)));
+    CU_ASSERT_FALSE(engine_timer_is_set(engine_schedule(e, 200, 3, log_fn, &l, 0)));
     CU_ASSERT_FALSE(engine_timer_is_set(engine_schedule(e, 200, -1, log_fn, &l, 0)));
     CU_ASSERT_FALSE(engine_timer_is_set(engine_schedule(e, 200, ENGINE_TIMELINE, NULL, &l, 0)));
     CU_ASSERT_FALSE(engine_timer_is_set(engine_after(e, -1, log_fn, &l, 0)));
@@ -541,14 +587,14 @@ static void ensure_ids(prop_t *p, uint64_t id)
     p->cap_ev = cap;
 }
 
-/* Child of a fired event: about one in four, at a delay 0..29 in either class. */
+/* Child of a fired event: about one in four, at a delay 0..29 in any of the three classes. */
 static bool child_of(uint64_t id, sim_time_t *delay, int *cls)
 {
     uint64_t h = thash(id, 0x5eed);
     if (h % 4 != 0)
         return false;
     *delay = (sim_time_t)((h >> 8) % 30);
-    *cls = (int)((h >> 20) & 1);
+    *cls = (int)((h >> 20) % 3);
     return true;
 }
 
@@ -645,7 +691,7 @@ static void test_property_vs_brute_force(void)
             p.bad = true;
         if (dice < 440) {
             sim_time_t at = now + (sim_time_t)rng_below(&r, dice < 40 ? 1 : 1000);
-            int cls = (int)rng_below(&r, 2);
+            int cls = (int)rng_below(&r, 3);
             uint64_t id = eng_schedule(&p, at, cls);
             ref_schedule(&p, ref_next_id++, at, cls);
             if (id != ref_next_id - 1 || !engine_timer_is_set(p.handles[id]))
@@ -751,6 +797,7 @@ void suite_engine(void)
          test_equal_time_order},
         {"T1 zero-delay events created at t run before run_until(t) returns",
          test_zero_delay_runs_before_return},
+        {"T1 K1 late events run at the end of their instant", test_late_class_ends_the_instant},
         {"T1 run_until sets the clock; run_until in the past is a no-op",
          test_run_until_sets_clock_and_past_is_noop},
         {"T1 cancel before fire, after fire, twice, stale handle, inside a callback", test_cancel},
