@@ -5,8 +5,9 @@
  * the asker's RTT to the server's region, plus fault delays), the server's lookup returns after
  * upstream_rtt (the server answers and learns then, L1), and the reply comes back (another
  * half). The first answer to arrive wins; answers arriving at the same instant are compared at
- * a zero-delay "decide" event scheduled by the first of them, which runs after every reply due
- * at that instant (they were all scheduled before it), so the lower connector id wins (K1).
+ * a "decide" event that the first of them schedules in the engine's ENGINE_LATE class at that
+ * instant: it runs after every reply of the instant, also one that a lookup or a latency change
+ * at the same instant schedules after it, so the lower connector id wins (K1).
  *
  * Event arguments carry the query index and the slot: (query << 24) | slot. */
 #include <stdio.h>
@@ -190,7 +191,7 @@ static void reply(world_t *w, size_t qi, uint32_t slot)
     if (q->prov == W_NONE32) {
         q->prov = slot;
         q->prov_at = now;
-        scheduled(w, q, engine_after(w->eng, 0, decide_cb, w, qi),
+        scheduled(w, q, engine_schedule(w->eng, now, ENGINE_LATE, decide_cb, w, qi),
                   "cannot schedule a DNS decision");
         return;
     }

@@ -140,6 +140,31 @@ static void test_k1_tie_whatever_the_order(void)
     world_free(c.w);
 }
 
+static void test_k1_tie_reply_scheduled_at_the_instant(void)
+{
+    /* With upstream_rtt 5 ms, conn_eu's reply (id 5) is due at 1.025 s from its lookup at
+     * 1.015 s; conn_us's request (id 3) is held 20 ms on the way, so its lookup returns at
+     * 1.025 s and schedules a reply of no delay: both arrive at 1.025 s, the second scheduled
+     * only after the first had arrived. The decision waits for the end of the instant (T1):
+     * the lower id wins (K1). */
+    world_settings_t s = world_settings_default();
+    s.upstream_rtt = TW_MS(5);
+    cw_t c = make(&s, TW_MS(20), 0);
+    tw_start(c.w);
+    errinfo_t e;
+    world_net_rule_t hold = {c.laptop, c.us, WORLD_NONE, 0, TW_MS(20)};
+    CU_ASSERT_EQUAL(world_ev_net(c.w, TW_S(1), TW_S(1) + 1, &hold, &e), 0);
+    size_t q = query(&c, TW_S(1), "www.example.com");
+    tw_run(c.w, TW_S(2));
+    const world_query_result_t *r = world_query_result(c.w, q);
+    CU_ASSERT_EQUAL(r->at, TW_MS(1025));
+    CU_ASSERT_EQUAL(r->by, c.us);
+    CU_ASSERT_TRUE(first_is(r, "192.0.2.8"));
+    CU_ASSERT_EQUAL(tw_time(c.w, "learn", "conn_eu", 0), TW_MS(1015));
+    CU_ASSERT_EQUAL(tw_time(c.w, "learn", "conn_us", 0), TW_MS(1025));
+    world_free(c.w);
+}
+
 static void test_k1_nxdomain_is_an_answer(void)
 {
     cw_t c = make(NULL, TW_MS(100), TW_MS(10));
@@ -381,6 +406,8 @@ void suite_world_client(void)
         {"K1 equal arrival times: the lower connector id wins", test_k1_equal_times_lower_id},
         {"K1 T2 equal arrival times: lower id whatever the processing order",
          test_k1_tie_whatever_the_order},
+        {"K1 T1 equal arrival times: lower id also for a reply scheduled at that instant",
+         test_k1_tie_reply_scheduled_at_the_instant},
         {"K1 NXDOMAIN is an answer", test_k1_nxdomain_is_an_answer},
         {"K1 SERVFAIL is a failure: a later answer wins", test_k1_servfail_is_a_failure},
         {"K1 all fail: REFUSED when every failure was REFUSED, else SERVFAIL", test_k1_all_fail},
