@@ -220,11 +220,16 @@ static void lookup(world_t *w, size_t qi, uint32_t slot)
         dns_answer_clear(&ans);
         return;
     }
+    sim_time_t leg = simtime_add_sat(net_leg(w, q->client, server), extra);
+    sim_time_t at = simtime_add_sat(engine_now(w->eng), leg);
+    if (w_never(at)) {
+        dns_answer_clear(&ans); /* a reply due after the end of time is lost: a timeout */
+        return;
+    }
     wslot_t *s = &q->slots[slot];
     s->wire = ans.wire;
     s->len = ans.len;
     s->rcode = ans.rcode;
-    sim_time_t at = engine_now(w->eng) + net_leg(w, q->client, server) + extra;
     scheduled(w, q, engine_schedule(w->eng, at, ENGINE_GENERATED, reply_cb, w, arg_of(qi, slot)),
               "cannot schedule a DNS reply");
 }
@@ -253,8 +258,10 @@ static void arrive_cb(engine_t *e, void *ctx, uint64_t arg)
     } else if (w->set.upstream_rtt == 0) {
         lookup(w, qi, slot);
     } else {
-        scheduled(w, q, engine_after(w->eng, w->set.upstream_rtt, lookup_cb, w, arg),
-                  "cannot schedule a DNS lookup");
+        sim_time_t at = simtime_add_sat(engine_now(w->eng), w->set.upstream_rtt);
+        if (!w_never(at))
+            scheduled(w, q, engine_schedule(w->eng, at, ENGINE_GENERATED, lookup_cb, w, arg),
+                      "cannot schedule a DNS lookup");
     }
     release_if_idle(w, qi);
 }
@@ -328,16 +335,17 @@ static void send_requests(world_t *w, size_t qi)
 {
     wquery_t *q = &w->queries[qi];
     sim_time_t now = engine_now(w->eng);
-    q->timeout = engine_schedule(w->eng,
-                                 now <= SIMTIME_MAX - w->set.dns_timeout ? now + w->set.dns_timeout
-                                                                         : SIMTIME_MAX,
-                                 ENGINE_GENERATED, timeout_cb, w, qi);
+    sim_time_t deadline = simtime_add_sat(now, w->set.dns_timeout);
+    if (!w_never(deadline))
+        q->timeout = engine_schedule(w->eng, deadline, ENGINE_GENERATED, timeout_cb, w, qi);
     for (uint32_t i = 0; i < q->n_slots; i++) {
         uint32_t server = q->slots[i].node;
         sim_time_t extra;
         if (!net_pass(w, q->client, server, &extra))
             continue; /* lost on the way: a timeout */
-        sim_time_t at = now + net_leg(w, q->client, server) + extra;
+        sim_time_t at = simtime_add_sat(now, simtime_add_sat(net_leg(w, q->client, server), extra));
+        if (w_never(at))
+            continue; /* due after the end of time: lost */
         scheduled(w, q, engine_schedule(w->eng, at, ENGINE_GENERATED, arrive_cb, w, arg_of(qi, i)),
                   "cannot schedule a DNS request");
     }
@@ -397,7 +405,9 @@ void client_query_start(world_t *w, size_t qi)
     } else {
         q->mode = WQ_LOCAL;
         trace_query(w, q);
-        if (!engine_timer_is_set(engine_after(w->eng, w->set.upstream_rtt, local_cb, w, qi)))
+        sim_time_t at = simtime_add_sat(engine_now(w->eng), w->set.upstream_rtt);
+        if (!w_never(at) &&
+            !engine_timer_is_set(engine_schedule(w->eng, at, ENGINE_GENERATED, local_cb, w, qi)))
             w_fail(w, "cannot schedule a DNS lookup");
     }
 }

@@ -58,8 +58,12 @@ static void schedule_report(world_t *w, wreport_t *r)
     r->hdr.free_fn = report_free;
     w_msg_link(w, &r->hdr);
     sim_time_t now = engine_now(w->eng);
-    sim_time_t at = now <= SIMTIME_MAX - w->set.advertise_delay ? now + w->set.advertise_delay
-                                                                : SIMTIME_MAX;
+    sim_time_t at = simtime_add_sat(now, w->set.advertise_delay);
+    if (w_never(at)) { /* never reaches control */
+        w_msg_unlink(&r->hdr);
+        report_free(&r->hdr);
+        return;
+    }
     if (!engine_timer_is_set(engine_schedule(w->eng, at, ENGINE_GENERATED, report_cb, w,
                                              (uint64_t)(uintptr_t)r))) {
         w_msg_unlink(&r->hdr);

@@ -348,13 +348,13 @@ void control_session_lost(world_t *w, uint32_t node)
     engine_cancel(w->eng, n->c_offline_timer);
     n->c_offline_timer = ENGINE_TIMER_NONE;
     sim_time_t now = engine_now(w->eng);
-    n->c_offline_at = now <= SIMTIME_MAX - w->set.detection_delay
-                          ? now + w->set.detection_delay
-                          : SIMTIME_MAX;
+    n->c_offline_at = simtime_add_sat(now, w->set.detection_delay);
     if (w->set.detection_delay == 0) {
         set_online(w, node, false);
         return;
     }
+    if (w_never(n->c_offline_at))
+        return;
     n->c_offline_timer = engine_schedule(w->eng, n->c_offline_at, ENGINE_GENERATED, offline_cb,
                                          w, node);
 }

@@ -1,5 +1,6 @@
 /* dns_cache: per-node TTL cache in front of dns_resolve_result (D4). */
 #include "dns_cache.h"
+#include "simtime.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +97,7 @@ void dns_cache_purge(dns_cache_t *cache, int64_t now_ns)
 static int64_t expiry(int64_t now_ns, uint32_t ttl)
 {
     int64_t span = (int64_t)ttl * NS_PER_S; /* < 2^63: ttl < 2^32 */
-    return now_ns > INT64_MAX - span ? INT64_MAX : now_ns + span;
+    return simtime_add_sat(now_ns, span);
 }
 
 /* The live entry for (name, type), or NULL; an expired one met here is dropped. */

@@ -33,8 +33,7 @@ bool net_pass(world_t *w, uint32_t from, uint32_t to, sim_time_t *extra)
         else if (n->rule.loss_ppm > 0 &&
                  rng_below(&w->nodes[from].rng, 1000000u) < n->rule.loss_ppm)
             pass = false;
-        if (*extra <= SIMTIME_MAX - n->rule.add_delay)
-            *extra += n->rule.add_delay;
+        *extra = simtime_add_sat(*extra, n->rule.add_delay);
     }
     return pass;
 }

@@ -68,7 +68,7 @@ static scale_t scale_for(sim_time_t end)
     if (end <= 0)
         end = SIMTIME_S;
     /* A little room after the end, so that the last marks are not on the frame. */
-    end += end / 40;
+    end = simtime_add_sat(end, end / 40);
     /* The smallest 1, 2, 5 x 10^k ns step giving at most 10 intervals. */
     sim_time_t step = 1;
     for (;;) {

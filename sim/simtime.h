@@ -28,6 +28,17 @@ typedef int64_t sim_time_t;
 /* Size of the buffer simtime_format needs (the longest output is 22 bytes with the NUL). */
 #define SIMTIME_BUF 32
 
+/* a + b saturated to [INT64_MIN, SIMTIME_MAX]: an instant plus a delay that would pass the end of
+ * time is the end of time ("never"), not a signed overflow. Every sum of times in sim/ goes
+ * through it. */
+static inline sim_time_t simtime_add_sat(sim_time_t a, sim_time_t b)
+{
+    sim_time_t sum;
+    if (__builtin_add_overflow(a, b, &sum))
+        return b > 0 ? SIMTIME_MAX : INT64_MIN;
+    return sum;
+}
+
 /* Parses a duration or instant (see above) into *out. Returns 0, or -1 with err quoting the
  * text and saying what is wrong; *out is untouched on error. */
 int simtime_parse(const char *text, sim_time_t *out, errinfo_t *err);

@@ -382,6 +382,13 @@ const char *w_region_name(const world_t *w, int region);
 /* Marks the world as failed after an internal error (out of memory): the run stops. */
 void w_fail(world_t *w, const char *what);
 
+/* Times are summed with simtime_add_sat: a sum past the end of time is SIMTIME_MAX, "never".
+ * What is due never is not scheduled: a message is lost, a timer never fires. */
+static inline bool w_never(sim_time_t at)
+{
+    return at == SIMTIME_MAX;
+}
+
 /* Trace helpers (world_trace.c). */
 void wt_prefixes(trace_t *t, const char *key, const pfx_t *p, size_t n);
 void wt_pfxset(trace_t *t, const char *key, const pfxset_t *s);

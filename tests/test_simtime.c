@@ -147,10 +147,24 @@ static void test_format_round_trip(void)
     }
 }
 
+/* Sums of times saturate instead of overflowing (UBSan would stop the run otherwise). */
+static void test_add_saturating(void)
+{
+    CU_ASSERT_EQUAL(simtime_add_sat(2, 3), 5);
+    CU_ASSERT_EQUAL(simtime_add_sat(SIMTIME_MAX - 1, 1), SIMTIME_MAX);
+    CU_ASSERT_EQUAL(simtime_add_sat(SIMTIME_MAX - 1, 2), SIMTIME_MAX);
+    CU_ASSERT_EQUAL(simtime_add_sat(SIMTIME_MAX, SIMTIME_MAX), SIMTIME_MAX);
+    CU_ASSERT_EQUAL(simtime_add_sat(SIMTIME_MAX / 2 + 1, SIMTIME_MAX / 2 + 1), SIMTIME_MAX);
+    CU_ASSERT_EQUAL(simtime_add_sat(SIMTIME_MAX, -1), SIMTIME_MAX - 1);
+    CU_ASSERT_EQUAL(simtime_add_sat(INT64_MIN + 1, -2), INT64_MIN);
+    CU_ASSERT_EQUAL(simtime_add_sat(-5, 0), -5);
+}
+
 void suite_simtime(void);
 void suite_simtime(void)
 {
     static CU_TestInfo tests[] = {
+        {"T1 T2 sums of times saturate at the end of time", test_add_saturating},
         {"T1 units ns us ms s m h d, and a bare 0", test_units},
         {"T1 decimals are exact integer nanoseconds", test_decimals_exact},
         {"T1 the largest time parses, one more overflows", test_limits},

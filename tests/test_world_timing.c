@@ -16,11 +16,14 @@ static const char *const ZONE[] = {
 
 #define SEED 7
 
-/* conn (id 1, eu 20 ms) and laptop (id 2, eu 40 ms): app web for *.example.com. */
-static world_t *basic(const world_settings_t *s, size_t *conn, size_t *laptop)
+/* conn (id 1, eu 20 ms) and laptop (id 2, eu 40 ms): app web for *.example.com; limits NULL
+ * for the defaults. */
+static world_t *basic_limits(const world_settings_t *s, const engine_limits_t *limits,
+                             size_t *conn, size_t *laptop)
 {
-    world_t *w = tw_world(s, SEED);
     errinfo_t e;
+    world_t *w = world_new(s, SEED, limits, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     CU_ASSERT_EQUAL_FATAL(world_add_region(w, "eu", &e), 0);
     tw_spec_t n;
     tw_spec(&n, 1, "conn", "conn", "203.0.113.1");
@@ -34,6 +37,11 @@ static world_t *basic(const world_settings_t *s, size_t *conn, size_t *laptop)
     tw_policy(w, &app, 1, "0.0.0.0/0=tag:conn", NULL);
     world_set_dns(w, tw_db("example.com", ZONE));
     return w;
+}
+
+static world_t *basic(const world_settings_t *s, size_t *conn, size_t *laptop)
+{
+    return basic_limits(s, NULL, conn, laptop);
 }
 
 static sim_time_t arrival(sim_time_t t, uint64_t id, const world_settings_t *s)
@@ -317,6 +325,80 @@ static void test_net_loss_is_seeded(void)
     CU_ASSERT_NOT_EQUAL(done[0], (1ULL << 40) - 1);
 }
 
+/* T2 sums of times saturate at the end of time (simtime_add_sat) instead of overflowing (UBSan
+ * stops the test run on a signed overflow); what is due then is due never: a message is lost,
+ * a timer never fires, and the run still ends with nothing pending. */
+static void test_t2_sums_saturate(void)
+{
+    engine_limits_t lim = {0, SIMTIME_MAX};
+    const sim_time_t late = SIMTIME_MAX / 2 + TW_S(1);
+    errinfo_t e;
+    size_t conn, laptop;
+
+    /* half of a huge RTT after a late instant: the request is lost, the query times out */
+    world_settings_t s = world_settings_default();
+    world_t *w = basic_limits(&s, &lim, &conn, &laptop);
+    tw_start(w);
+    CU_ASSERT_EQUAL(world_ev_latency(w, late - 1, laptop, 0, SIMTIME_MAX, &e), 0);
+    size_t q = world_ev_query(w, late, laptop, "www.example.com", LDNS_RR_TYPE_A, NULL, &e);
+    CU_ASSERT_EQUAL(world_run(w, &e), 0);
+    const world_query_result_t *r = world_query_result(w, q);
+    CU_ASSERT_TRUE(r->done);
+    CU_ASSERT_EQUAL(r->rcode, LDNS_RCODE_SERVFAIL);
+    CU_ASSERT_EQUAL(r->at, late + s.dns_timeout);
+    CU_ASSERT_EQUAL(tw_count(w, "learn", "conn"), 0);
+    world_free(w);
+
+    /* overlapping fault delays add up past the end of time: the request is lost */
+    w = basic_limits(&s, &lim, &conn, &laptop);
+    tw_start(w);
+    world_net_rule_t slow = {laptop, conn, WORLD_NONE, 0, SIMTIME_MAX - 10};
+    CU_ASSERT_EQUAL(world_ev_net(w, 0, SIMTIME_MAX, &slow, &e), 0);
+    CU_ASSERT_EQUAL(world_ev_net(w, 0, SIMTIME_MAX, &slow, &e), 0);
+    q = world_ev_query(w, TW_S(1), laptop, "www.example.com", LDNS_RR_TYPE_A, NULL, &e);
+    CU_ASSERT_EQUAL(world_run(w, &e), 0);
+    CU_ASSERT_EQUAL(world_query_result(w, q)->rcode, LDNS_RCODE_SERVFAIL);
+    CU_ASSERT_EQUAL(world_query_result(w, q)->at, TW_S(1) + s.dns_timeout);
+    world_free(w);
+
+    /* a huge dns_timeout and upstream_rtt: no timeout, no lookup; the query never ends */
+    s.dns_timeout = SIMTIME_MAX;
+    s.upstream_rtt = SIMTIME_MAX / 2;
+    w = basic_limits(&s, &lim, &conn, &laptop);
+    tw_start(w);
+    q = world_ev_query(w, late, laptop, "www.example.com", LDNS_RR_TYPE_A, NULL, &e);
+    size_t local = world_ev_query(w, late, laptop, "www.other.org", LDNS_RR_TYPE_A, NULL, &e);
+    CU_ASSERT_EQUAL(world_run(w, &e), 0);
+    CU_ASSERT_FALSE(world_query_result(w, q)->done);
+    CU_ASSERT_FALSE(world_query_result(w, local)->done);
+    world_free(w);
+
+    /* advertise_delay, detection_delay and propagation_delay past the end of time: the report,
+     * the offline instant and the netmap never come */
+    s = world_settings_default();
+    s.advertise_delay = SIMTIME_MAX / 2 + TW_S(1);
+    s.detection_delay = SIMTIME_MAX / 2 + TW_S(1);
+    w = basic_limits(&s, &lim, &conn, &laptop);
+    tw_start(w);
+    q = world_ev_query(w, late, laptop, "www.example.com", LDNS_RR_TYPE_A, NULL, &e);
+    CU_ASSERT_EQUAL(world_ev_ctrl_lost(w, late, conn, &e), 0);
+    CU_ASSERT_EQUAL(world_run(w, &e), 0);
+    CU_ASSERT_TRUE(tw_advertises(w, conn, "192.0.2.7/32"));
+    CU_ASSERT_EQUAL(world_ctrl_set(w, conn) ? pfxset_count(world_ctrl_set(w, conn)) : 0, 0);
+    CU_ASSERT_TRUE(world_ctrl_online(w, conn));
+    world_free(w);
+
+    s = world_settings_default();
+    s.propagation_delay = SIMTIME_MAX - TW_S(1);
+    w = basic_limits(&s, &lim, &conn, &laptop);
+    tw_start(w);
+    q = world_ev_query(w, TW_S(2), laptop, "www.example.com", LDNS_RR_TYPE_A, NULL, &e);
+    CU_ASSERT_EQUAL(world_run(w, &e), 0);
+    CU_ASSERT_EQUAL(world_route_count(w, laptop), 0); /* the route's netmap never arrives */
+    CU_ASSERT_EQUAL(tw_count(w, "netmap", "laptop"), 1); /* the start's only */
+    world_free(w);
+}
+
 void suite_world_timing(void);
 void suite_world_timing(void)
 {
@@ -338,6 +420,8 @@ void suite_world_timing(void)
         {"K1 T2 a reply exactly at dns_timeout is too late", test_k1_timeout_boundary},
         {"T2 added latency towards a region; bad rules refused", test_net_region_delay},
         {"T2 loss draws from the sender's seeded stream", test_net_loss_is_seeded},
+        {"T2 sums of times saturate: what is due after the end of time never comes",
+         test_t2_sums_saturate},
         CU_TEST_INFO_NULL,
     };
     TEST_SUITE("world_timing", tests);
