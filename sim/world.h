@@ -64,6 +64,10 @@
  *     netmap. A node's flows to prefixes it advertises itself (exit routes excepted) go
  *     via(itself).
  *   - egress_break makes the node have no egress of either family until egress_mend.
+ *   - Times are summed saturating (simtime_add_sat): a message, lookup, report, netmap or timer
+ *     that would be due after the end of time (SIMTIME_MAX) is never due: the message is lost
+ *     (a DNS request or reply then times out), the timer never fires (a dns_timeout or
+ *     detection_delay that large means no timeout, no offline instant).
  *   - Network faults (world_ev_net) apply to messages between nodes (DNS requests and replies),
  *     not to the control plane, whose connectivity is the control session (ctrl_lost/back).
  *
