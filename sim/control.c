@@ -406,10 +406,14 @@ void control_approve(world_t *w, uint32_t node, const pfx_t *p, bool approve)
     mark_touched(w, node, i);
 }
 
-void control_region_changed(world_t *w, uint32_t node)
+void control_latency_changed(world_t *w, uint32_t node, bool region_changed)
 {
     if (!w->set.regional_routing)
         return;
+    /* As a client, the node's fallback order of regions follows its latencies (P6), whether or
+     * not its own region moved (or is pinned). */
     control_mark_client(w, node);
-    pfxset_foreach(w->nodes[node].c_set, mark_visit, w);
+    /* As an advertiser, only its region counts for the clients. */
+    if (region_changed)
+        pfxset_foreach(w->nodes[node].c_set, mark_visit, w);
 }

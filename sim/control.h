@@ -43,8 +43,10 @@ void control_session_back(world_t *w, uint32_t node);
 void control_policy(world_t *w, size_t version);
 /* P1 approve / unapprove events. */
 void control_approve(world_t *w, uint32_t node, const pfx_t *p, bool approve);
-/* P6: the node's region changed (regional routing re-elects what depends on it). */
-void control_region_changed(world_t *w, uint32_t node);
+/* P6: a latency of the node changed, and with it perhaps its region: with regional routing,
+ * its routes as a client are re-elected (the order of fallback regions follows its latencies),
+ * and when its region moved, the prefixes it advertises too. */
+void control_latency_changed(world_t *w, uint32_t node, bool region_changed);
 
 /* Policy computations (control_policy.c). send false at start (nothing is sent). */
 int control_compute_configs(world_t *w, bool send);

@@ -67,8 +67,7 @@ static void on_latency(world_t *w, const wevent_t *e)
     const char *now_region = w_region_name(w, n->region);
     trace_str(w->tr, "now_region", now_region);
     trace_end(w->tr);
-    if (n->region != before)
-        control_region_changed(w, (uint32_t)e->node);
+    control_latency_changed(w, (uint32_t)e->node, n->region != before);
 }
 
 static void on_zone_set(world_t *w, const wevent_t *e)
