@@ -180,7 +180,12 @@ static int store_result(dns_cache_t *cache, const ldns_rdf *name, uint16_t qtype
     if (r->rcode == LDNS_RCODE_NOERROR && count > r->chain_len)
         return store_set(cache, r->answer, r->chain_len, count, qtype, now_ns);
     if ((r->rcode != LDNS_RCODE_NOERROR && r->rcode != LDNS_RCODE_NXDOMAIN) || r->soa == NULL ||
-        ldns_rr_ttl(r->soa) == 0)
+        ldns_rr_rd_count(r->soa) < 7)
+        return 0;
+    /* D4: held for the SOA minimum, not for the SOA record's TTL (dns_resolve caps that at the
+     * minimum for the wire, so a TTL of 0 would otherwise disable negative caching). */
+    uint32_t minimum = ldns_rdf2native_int32(ldns_rr_rdf(r->soa, 6));
+    if (minimum == 0)
         return 0;
     const ldns_rdf *tail =
         r->chain_len > 0 ? ldns_rr_rdf(ldns_rr_list_rr(r->answer, r->chain_len - 1), 0) : name;
@@ -188,7 +193,7 @@ static int store_result(dns_cache_t *cache, const ldns_rdf *name, uint16_t qtype
     if (soa == NULL)
         return -1;
     uint32_t type = r->rcode == LDNS_RCODE_NXDOMAIN ? KEY_NXDOMAIN : qtype;
-    return store(cache, tail, type, expiry(now_ns, ldns_rr_ttl(r->soa)), NULL, soa);
+    return store(cache, tail, type, expiry(now_ns, minimum), NULL, soa);
 }
 
 /* Appends a copy of rr with the remaining TTL of an entry expiring at `expires`. */

@@ -5,9 +5,10 @@
  *   - record sets, for their TTL: the smallest TTL of the set's records (RFC 2181 5.2 wants
  *     them equal; the smallest is the safe reading). A CNAME is held as the set (name, CNAME).
  *     TTL 0 is never held.
- *   - negative answers (RFC 2308): NXDOMAIN for a name, whatever the type asked, and NODATA
- *     for (name, type), for the TTL of the SOA in the answer's authority section, which
- *     dns_resolve already caps at min(SOA TTL, SOA minimum). TTL 0 is never held.
+ *   - negative answers: NXDOMAIN for a name, whatever the type asked, and NODATA for
+ *     (name, type), for the SOA minimum (D4: the MINIMUM field of the SOA in the answer's
+ *     authority section, whatever that record's own TTL; RFC 2308 would take the smaller of
+ *     the two, RULES does not). A minimum of 0 is never held.
  * An entry stored at t with TTL s expires at exactly t + s * 1e9 ns: at that instant it is
  * expired. Entries served from the cache carry their remaining TTL, rounded down to seconds.
  *
