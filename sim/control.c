@@ -55,12 +55,6 @@ static uint32_t find_or_add(world_t *w, const pfx_t *p)
     c->p = *p;
     c->current = W_NONE32;
     c->exit = ctrl_is_exit_route(p);
-    if (w->n_cp + 1 > CONTROL_ROUTE_WARN && !w->tailnet_routes_warned) {
-        w->tailnet_routes_warned = true;
-        wt_begin(w, W_NONE32, "warning");
-        trace_str(w->tr, "reason", "S5: more than 10000 advertised routes in the tailnet");
-        trace_end(w->tr);
-    }
     return (uint32_t)w->n_cp++;
 }
 
@@ -174,6 +168,13 @@ static void enter(world_t *w, uint32_t node, const pfx_t *p)
         w_fail(w, "out of memory (control sets)");
         return;
     }
+    /* S5 counts what is advertised now, not every prefix control has ever seen. */
+    if (++w->n_adv_pairs > CONTROL_ROUTE_WARN && !w->tailnet_routes_warned) {
+        w->tailnet_routes_warned = true;
+        wt_begin(w, W_NONE32, "warning");
+        trace_str(w->tr, "reason", "S5: more than 10000 advertised routes in the tailnet");
+        trace_end(w->tr);
+    }
     uint32_t i = find_or_add(w, p);
     if (i == W_NONE32)
         return;
@@ -207,7 +208,8 @@ static void enter(world_t *w, uint32_t node, const pfx_t *p)
 static void leave(world_t *w, uint32_t node, const pfx_t *p)
 {
     wnode_t *n = &w->nodes[node];
-    pfxset_remove(n->c_set, p);
+    if (pfxset_remove(n->c_set, p))
+        w->n_adv_pairs--;
     uint32_t i = control_find(w, p);
     if (i == W_NONE32)
         return;

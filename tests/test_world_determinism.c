@@ -322,6 +322,70 @@ static void test_s5_route_warning(void)
     world_free(w);
 }
 
+/* A policy version: one app per tag, app k with `count` control routes 10.k.x.y/32 from
+ * `first` on (C2: control routes are approved). */
+static size_t policy_of_routes(world_t *w, const char *const *tags, size_t n_apps, uint32_t first,
+                               size_t count)
+{
+    world_app_t apps[2];
+    pfx_t *routes[2];
+    const char *const all[] = {"*"};
+    for (size_t k = 0; k < n_apps; k++) {
+        routes[k] = malloc(count * sizeof *routes[k]);
+        for (size_t i = 0; i < count; i++) {
+            pfx_addr_t a = pfx_addr_v4(((10u + (uint32_t)k) << 24) + first + (uint32_t)i);
+            routes[k][i] = pfx_host(&a);
+        }
+        apps[k] = (world_app_t){{tags[k], &tags[k], 1, NULL, 0, routes[k], count}, all, 1};
+    }
+    world_policy_t pol = {apps, n_apps, {NULL, 0, NULL, 0}};
+    errinfo_t e;
+    size_t v = world_add_policy(w, &pol, &e);
+    CU_ASSERT_NOT_EQUAL(v, WORLD_NONE);
+    for (size_t k = 0; k < n_apps; k++)
+        free(routes[k]);
+    return v;
+}
+
+static size_t connector(world_t *w, uint64_t id, const char *name, const char *tag)
+{
+    tw_spec_t n;
+    tw_spec(&n, id, name, tag, "203.0.113.1");
+    n.n.advertise_connector = true;
+    return tw_add(w, &n);
+}
+
+/* S5 counts the routes advertised now, (node, prefix) pairs across the tailnet: 6,000 routes
+ * replaced by 6,000 others are never more than 10,000 at once; two nodes of 6,000 each are. */
+static void test_s5_counts_live_routes(void)
+{
+    const char *const tags[] = {"tag:a", "tag:b"};
+    world_t *w = tw_world(NULL, 1);
+    size_t a = connector(w, 1, "a", "a");
+    policy_of_routes(w, tags, 1, 0, 6000);
+    size_t v1 = policy_of_routes(w, tags, 1, 0x10000, 6000);
+    size_t v2 = policy_of_routes(w, tags, 1, 0x20000, 6000);
+    tw_start(w);
+    errinfo_t e;
+    CU_ASSERT_EQUAL(world_ev_policy(w, TW_S(2), v1, &e), 0);
+    CU_ASSERT_EQUAL(world_ev_policy(w, TW_S(4), v2, &e), 0);
+    tw_run(w, TW_S(10));
+    CU_ASSERT_EQUAL(pfxset_count(world_ctrl_set(w, a)), 6000);
+    CU_ASSERT_EQUAL(tw_count(w, "warning", NULL), 0);
+    world_free(w);
+
+    w = tw_world(NULL, 1);
+    a = connector(w, 1, "a", "a");
+    size_t b = connector(w, 2, "b", "b");
+    policy_of_routes(w, tags, 2, 0, 6000);
+    tw_start(w);
+    CU_ASSERT_EQUAL(pfxset_count(world_ctrl_set(w, a)), 6000);
+    CU_ASSERT_EQUAL(pfxset_count(world_ctrl_set(w, b)), 6000);
+    CU_ASSERT_EQUAL(tw_count(w, "warning", NULL), 1); /* the tailnet's; neither node's */
+    CU_ASSERT_TRUE(tw_has(w, "warning", NULL, 0, "in the tailnet"));
+    world_free(w);
+}
+
 void suite_world_determinism(void);
 void suite_world_determinism(void)
 {
@@ -335,6 +399,7 @@ void suite_world_determinism(void)
          test_bad_events},
         {"T1 run limits stop the run with a message", test_limits_stop_the_run},
         {"S5 more than 10000 advertised routes is a warning", test_s5_route_warning},
+        {"S5 the tailnet's count is of the routes advertised now", test_s5_counts_live_routes},
         CU_TEST_INFO_NULL,
     };
     TEST_SUITE("world_determinism", tests);
