@@ -213,17 +213,9 @@ void client_apply_delivery(world_t *w, nm_delivery_t *d)
 
 /* ---- flows (K4, P8) ---- */
 
-static const char *dns_reason(int rcode)
+static const char *dns_reason(const world_t *w, int rcode)
 {
-    switch (rcode) {
-    case 0: return "dns: NOERROR";
-    case 1: return "dns: FORMERR";
-    case 2: return "dns: SERVFAIL";
-    case 3: return "dns: NXDOMAIN";
-    case 4: return "dns: NOTIMP";
-    case 5: return "dns: REFUSED";
-    default: return "dns: error";
-    }
+    return w->dns_reasons[rcode >= 0 && rcode < 16 ? rcode : 16];
 }
 
 static const pfx_addr_t *egress_of(const wnode_t *n, uint8_t family)
@@ -315,7 +307,7 @@ void client_flow_decide(world_t *w, size_t fi, const pfx_addr_t *addr, int rcode
         r->to = *addr;
         route(w, f->client, addr, r);
     } else {
-        drop(r, dns_reason(rcode));
+        drop(r, dns_reason(w, rcode));
     }
     wt_begin(w, f->client, "flow");
     trace_str(w->tr, "id", f->id);

@@ -241,8 +241,13 @@ static int build_raw(const dns_scripted_t *s, uint16_t id, dns_answer_t *out, er
         out->wire[0] = (uint8_t)(id >> 8);
         out->wire[1] = (uint8_t)id;
     }
-    if (out->len >= 4)
-        out->rcode = out->wire[3] & 0x0f;
+    /* K1 takes the header's rcode only from a message ldns can parse: bytes it cannot (a
+     * header cut short, counts beyond the data, a bad pointer) answer nothing and are a
+     * failure, whatever their fourth byte says. */
+    ldns_pkt *pkt = NULL;
+    if (ldns_wire2pkt(&pkt, out->wire, out->len) == LDNS_STATUS_OK)
+        out->rcode = (int)ldns_pkt_get_rcode(pkt);
+    ldns_pkt_free(pkt);
     return 0;
 }
 

@@ -48,7 +48,8 @@
 typedef struct {
     uint8_t *wire; /* owned (malloc); free with dns_answer_clear */
     size_t len;
-    int rcode;         /* LDNS_RCODE_*; raw scripted bytes: the header's rcode, -1 if < 4 bytes */
+    int rcode;         /* LDNS_RCODE_*; raw scripted bytes: the header's rcode, -1 when ldns
+                        * cannot parse them (ldns_wire2pkt fails): unparseable */
     bool scripted;     /* D5: a script answered */
     bool from_cache;   /* dns_cache: some of the answer came from the cache */
     bool truncated;    /* TC: the answer section was cut to fit 65535 bytes */

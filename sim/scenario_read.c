@@ -207,6 +207,15 @@ bool ld_rcode(ld_t *ld, const jv_t *v, uint8_t *out)
         *out = 4;
         return true;
     }
+    /* "RCODE<n>", as results name the rcodes that have no name (world_rcode_name) */
+    unsigned long num;
+    char *end;
+    if (strncasecmp(view, "RCODE", 5) == 0 && view[5] >= '0' && view[5] <= '9' &&
+        (num = strtoul(view + 5, &end, 10)) <= 15 && *end == '\0' &&
+        (view[5] != '0' || view[6] == '\0')) {
+        *out = (uint8_t)num;
+        return true;
+    }
     const char *near = suggest_nearest(view, rcode_names, n, 2, true);
     if (near != NULL)
         ld_err(ld, v, "'%s' is not an rcode; did you mean '%s'?", view, near);

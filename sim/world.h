@@ -24,9 +24,12 @@
  *     lost on the way counts as a timeout. A reply arriving exactly dns_timeout after the query
  *     is too late.
  *   - Rcodes other than NOERROR and NXDOMAIN are failures for K1 (SERVFAIL, REFUSED, NOTIMP,
- *     FORMERR, unparseable). A query that goes to one place only (the node's own resolver, or
- *     its exit node, K2) gets that place's answer as is; a down exit node or a timeout gives
- *     SERVFAIL.
+ *     FORMERR, unparseable). An answer is unparseable (rcode "unparseable" in learn records)
+ *     when ldns cannot parse the message at all (ldns_wire2pkt fails: fewer than 12 header
+ *     bytes, counts beyond the data, a bad compression pointer...), whatever its header's
+ *     rcode bits say; only raw scripted bytes (D5) can be. A query that goes to one place only
+ *     (the node's own resolver, or its exit node, K2) gets that place's answer as is, except
+ *     that an unparseable one is SERVFAIL; a down exit node or a timeout gives SERVFAIL.
  *   - The node's own resolver (K2) costs upstream_rtt and no network leg. A connector's own
  *     queries for app names go to the connectors listed, itself included (a network leg to its
  *     own region). Only answers produced for a query received over the tailnet (as a connector
@@ -77,7 +80,8 @@
  *   "via no egress"    the route's node has no working egress of the flow's family
  *   "exit down", "exit unapproved", "exit no egress"     the selected exit node (P8)
  *   "no egress"        direct, but the node has no working egress of the family
- *   "dns: RCODE"       a flow to a name whose final answer has no address (RCODE as text)
+ *   "dns: RCODE"       a flow to a name whose final answer has no address (RCODE as text,
+ *                      world_rcode_name: "dns: NXDOMAIN", "dns: NOTAUTH", "dns: RCODE15")
  *
  * Trace records (JSON Lines, sim/trace.h; "node" is the acting or receiving node's name). Kinds:
  *   dns_query   id, name, type, path ("split", "local", "exit"), to [node names]
@@ -324,7 +328,8 @@ uint64_t world_route_changes(const world_t *w, size_t node);
 
 trace_t *world_trace(world_t *w);
 const trace_t *world_trace_const(const world_t *w);
-/* Rcode as text ("NOERROR", "SERVFAIL", ... or "RCODE15"). */
+/* Rcode as text: ldns's name ("NOERROR", "SERVFAIL", "NOTAUTH", ...; 4 is "NOTIMP"), else
+ * "RCODE<n>" ("RCODE15"); a negative rcode (an answer ldns cannot parse) is "unparseable". */
 const char *world_rcode_name(int rcode);
 
 #endif

@@ -1,5 +1,6 @@
 /* world_build: creating a world, adding its regions, nodes and policy versions (deep copies),
  * and freeing it all. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -211,6 +212,9 @@ world_t *world_new(const world_settings_t *settings, uint64_t seed, const engine
     }
     w->set = s;
     w->seed = seed;
+    for (int i = 0; i < 17; i++)
+        snprintf(w->dns_reasons[i], sizeof w->dns_reasons[i], "dns: %s",
+                 world_rcode_name(i < 16 ? i : -1));
     w->msgs.next = w->msgs.prev = &w->msgs;
     w->eng = engine_new(limits);
     w->tr = trace_new();

@@ -336,6 +336,7 @@ struct world {
     uint32_t **group_apps; /* app indices per group */
     size_t *group_n_apps;
     size_t n_groups;
+    char dns_reasons[17][32]; /* K4 "dns: RCODE" drop reasons, rcode 0..15, [16] unparseable */
     size_t n_adv_pairs; /* S5: (node, prefix) pairs in control's sets now (every c_set) */
     bool tailnet_routes_warned;
     ctrl_candidate_t *cands; /* election scratch */

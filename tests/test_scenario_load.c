@@ -982,6 +982,20 @@ static void test_dns_checks(void)
     CU_ASSERT_PTR_NOT_NULL(FIND("dns.scripts[0].type: 'TYPE70000' is not a DNS record type"));
     CU_ASSERT_EQUAL(diags.n_errors, 1);
     scenario_free(s);
+    /* K4: rcodes without a name are written as results print them, RCODE<n>, n up to 15 */
+    s = load_text("{\"dns\": {\"scripts\": [{\"name\": \"a.com\", \"rcode\": \"RCODE11\"}, "
+                  "{\"name\": \"b.com\", \"rcode\": \"rcode15\"}]}}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->scripts[0].rcode, 11);
+    CU_ASSERT_EQUAL(s->scripts[1].rcode, 15);
+    scenario_free(s);
+    s = load_text("{\"dns\": {\"scripts\": [{\"name\": \"a.com\", \"rcode\": \"RCODE16\"}, "
+                  "{\"name\": \"b.com\", \"rcode\": \"RCODE011\"}, "
+                  "{\"name\": \"c.com\", \"rcode\": \"RCODE\"}, "
+                  "{\"name\": \"d.com\", \"rcode\": \"RCODE1x\"}]}}");
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_EQUAL(diags.n_errors, 4);
+    scenario_free(s);
     /* an empty response is legal input (malformed for L1) */
     s = load_text("{\"dns\": {\"scripts\": [{\"name\": \"e.com\", \"wire\": \"\"}]}}");
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);

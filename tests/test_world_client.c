@@ -397,6 +397,18 @@ static void test_k4_forwards_unadvertised(void)
     world_free(w);
 }
 
+/* K4 "dns: RCODE": ldns's names, NOTIMP for 4, RCODE<n> for the unnamed ones; answers that
+ * cannot be parsed are "unparseable". */
+static void test_rcode_names(void)
+{
+    static const char *const want[16] = {
+        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+        "NXRRSET", "NOTAUTH", "NOTZONE",  "RCODE11",  "RCODE12", "RCODE13", "RCODE14",  "RCODE15"};
+    for (int i = 0; i < 16; i++)
+        CU_ASSERT_STRING_EQUAL(world_rcode_name(i), want[i]);
+    CU_ASSERT_STRING_EQUAL(world_rcode_name(-1), "unparseable");
+}
+
 void suite_world_client(void);
 void suite_world_client(void)
 {
@@ -409,6 +421,7 @@ void suite_world_client(void)
         {"K1 T1 equal arrival times: lower id also for a reply scheduled at that instant",
          test_k1_tie_reply_scheduled_at_the_instant},
         {"K1 NXDOMAIN is an answer", test_k1_nxdomain_is_an_answer},
+        {"K4 rcodes are named as ldns names them, else RCODE<n>", test_rcode_names},
         {"K1 SERVFAIL is a failure: a later answer wins", test_k1_servfail_is_a_failure},
         {"K1 all fail: REFUSED when every failure was REFUSED, else SERVFAIL", test_k1_all_fail},
         {"K2 other names at the client's own resolver after upstream_rtt",
