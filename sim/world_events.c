@@ -43,6 +43,19 @@ static void session_back(world_t *w, uint32_t node)
     connector_full_report(w, node);
 }
 
+/* C6 restart: the node opens a new control session at once. What was in flight on the old one
+ * is lost and control gets a full report and sends a full netmap, as after ctrl_back, but
+ * control never sees the node offline: control_session_lost is not called, since with
+ * detection_delay 0 it would mark an offline instant. */
+static void session_reopen(world_t *w, uint32_t node)
+{
+    wnode_t *n = &w->nodes[node];
+    n->epoch++;
+    n->open_delivery = NULL;
+    control_session_back(w, node);
+    connector_full_report(w, node);
+}
+
 static void simple_record(world_t *w, uint32_t node, const char *kind)
 {
     wt_begin(w, node, kind);
@@ -196,11 +209,8 @@ static void run_event(engine_t *eng, void *ctx, uint64_t arg)
         }
         simple_record(w, node, "restart");
         connector_restart(w, node);
-        /* The restarted node opens a new control session at once (no offline period). */
-        if (n->session_up) {
-            session_lost(w, node);
-            session_back(w, node);
-        }
+        if (n->session_up)
+            session_reopen(w, node);
         break;
     case EV_LATENCY:
         on_latency(w, e);

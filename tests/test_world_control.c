@@ -271,6 +271,35 @@ static void test_p3_sticky(void)
     world_free(w);
 }
 
+/* C6 P4: a restart re-opens the control session at once: no offline period, not even an
+ * offline instant when detection_delay is 0 (a lost session would make one); the full report
+ * and the full netmap still happen, and the peers never see the node go offline. */
+static void test_c6_restart_no_offline_instant(void)
+{
+    world_settings_t s = world_settings_default();
+    s.detection_delay = 0;
+    size_t r1, r2, laptop;
+    world_t *w = routers(&s, "10.1.0.0/24", "10.0.0.0/8=tag:router", &r1, &r2, &laptop);
+    tw_start(w);
+    errinfo_t e;
+    CU_ASSERT_EQUAL(world_ev_restart(w, TW_S(5), r1, &e), 0);
+    tw_run(w, TW_S(10));
+    CU_ASSERT_EQUAL(tw_count(w, "restart", "r1"), 1);
+    CU_ASSERT_EQUAL(tw_count(w, "offline", NULL), 0);
+    CU_ASSERT_EQUAL(tw_count(w, "online", NULL), 0);
+    CU_ASSERT_TRUE(tw_has(w, "report", "r1", tw_count(w, "report", "r1") - 1, "\"full\":true"));
+    CU_ASSERT_EQUAL(tw_time(w, "report", "r1", tw_count(w, "report", "r1") - 1), TW_S(5));
+    for (size_t i = 0; i < tw_count(w, "netmap", "laptop"); i++)
+        CU_ASSERT_FALSE(tw_has(w, "netmap", "laptop", i, "[\"r1\",false]"));
+    CU_ASSERT_TRUE(world_ctrl_online(w, r1));
+    /* a lost session, by contrast, is offline at once */
+    CU_ASSERT_EQUAL(world_ev_ctrl_lost(w, TW_S(20), r1, &e), 0);
+    tw_run(w, TW_S(20));
+    CU_ASSERT_FALSE(world_ctrl_online(w, r1));
+    CU_ASSERT_EQUAL(tw_count(w, "offline", "r1"), 1);
+    world_free(w);
+}
+
 static void test_p5_no_fallback(void)
 {
     world_t *w = tw_world(NULL, SEED);
@@ -580,6 +609,8 @@ void suite_world_control(void)
     static CU_TestInfo tests[] = {
         {"P1 autoApprovers on entry; approve and unapprove events; unapproved never sent",
          test_p1_auto_and_event},
+        {"C6 P4 a restart has no offline instant, even with detection_delay 0",
+         test_c6_restart_no_offline_instant},
         {"P1 restart is not leaving; leaving erases; policy edits never approve pending",
          test_p1_policy_edit_and_leaving},
         {"C2 P1 control routes are approved and absorb learned routes",
