@@ -19,6 +19,9 @@ static int cmp_by_id(const void *a, const void *b)
 
 static int validate(world_t *w, errinfo_t *err)
 {
+    free(w->by_id); /* a world_start called again after a failure */
+    strmap_free(w->node_index);
+    w->node_index = NULL;
     w->by_id = malloc((w->n_nodes ? w->n_nodes : 1) * sizeof *w->by_id);
     strmap_t *names = strmap_new();
     if (!w->by_id || !names) {
@@ -32,17 +35,22 @@ static int validate(world_t *w, errinfo_t *err)
         w->by_id[i].idx = (uint32_t)i;
         bool added;
         const char *name = w->nodes[i].name;
-        if (!strmap_insert(names, name, strlen(name), &added)) {
+        uint64_t *slot = strmap_insert(names, name, strlen(name), &added);
+        if (!slot) {
             errinfo_set(err, "out of memory");
             rc = -1;
         } else if (!added) {
             errinfo_set(err, "node name '%s' is used twice", name);
             rc = -1;
+        } else {
+            *slot = i;
         }
     }
-    strmap_free(names);
-    if (rc < 0)
+    if (rc < 0) {
+        strmap_free(names);
         return -1;
+    }
+    w->node_index = names; /* world_find_node */
     qsort(w->by_id, w->n_nodes, sizeof *w->by_id, cmp_by_id);
     for (size_t i = 1; i < w->n_nodes; i++)
         if (w->by_id[i].id == w->by_id[i - 1].id) {
@@ -205,7 +213,13 @@ size_t world_region_count(const world_t *w)
 
 size_t world_find_node(const world_t *w, const char *name)
 {
-    for (size_t i = 0; name && i < w->n_nodes; i++)
+    if (!name)
+        return WORLD_NONE;
+    if (w->node_index) { /* from world_start on */
+        const uint64_t *slot = strmap_find(w->node_index, name, strlen(name));
+        return slot ? (size_t)*slot : WORLD_NONE;
+    }
+    for (size_t i = 0; i < w->n_nodes; i++)
         if (strcmp(w->nodes[i].name, name) == 0)
             return i;
     return WORLD_NONE;
@@ -213,6 +227,19 @@ size_t world_find_node(const world_t *w, const char *name)
 
 size_t world_find_node_id(const world_t *w, uint64_t id)
 {
+    if (w->started) { /* by_id is sorted from world_start on */
+        size_t lo = 0, hi = w->n_nodes;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (w->by_id[mid].id == id)
+                return w->by_id[mid].idx;
+            if (w->by_id[mid].id < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return WORLD_NONE;
+    }
     for (size_t i = 0; i < w->n_nodes; i++)
         if (w->nodes[i].id == id)
             return i;
@@ -296,19 +323,14 @@ const world_query_result_t *world_query_result(const world_t *w, size_t query)
 
 size_t world_find_query(const world_t *w, const char *id)
 {
-    for (size_t i = 0; id && i < w->n_queries; i++)
-        if (w->queries[i].id && w->queries[i].flow == WORLD_NONE &&
-            strcmp(w->queries[i].id, id) == 0)
-            return i;
-    return WORLD_NONE;
+    const uint64_t *slot = id ? strmap_find(w->query_index, id, strlen(id)) : NULL;
+    return slot ? (size_t)*slot : WORLD_NONE;
 }
 
 size_t world_find_flow(const world_t *w, const char *id)
 {
-    for (size_t i = 0; id && i < w->n_flows; i++)
-        if (w->flows[i].id && strcmp(w->flows[i].id, id) == 0)
-            return i;
-    return WORLD_NONE;
+    const uint64_t *slot = id ? strmap_find(w->flow_index, id, strlen(id)) : NULL;
+    return slot ? (size_t)*slot : WORLD_NONE;
 }
 
 uint64_t world_route_changes(const world_t *w, size_t node)

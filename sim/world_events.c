@@ -499,6 +499,23 @@ static char *canonical_name(const char *name)
     return d;
 }
 
+/* Maps id (may be NULL: nothing to do) to index unless an earlier event has it (world_find_*
+ * give the first). *added tells whether this call added it. -1 on out-of-memory. */
+static int index_id(strmap_t *map, const char *id, size_t index, bool *added, errinfo_t *err)
+{
+    *added = false;
+    if (!id)
+        return 0;
+    uint64_t *slot = strmap_insert(map, id, strlen(id), added);
+    if (!slot) {
+        errinfo_set(err, "out of memory");
+        return -1;
+    }
+    if (*added)
+        *slot = index;
+    return 0;
+}
+
 size_t world_ev_query(world_t *w, sim_time_t at, size_t node, const char *name, uint16_t qtype,
                       const char *id, errinfo_t *err)
 {
@@ -521,7 +538,11 @@ size_t world_ev_query(world_t *w, sim_time_t at, size_t node, const char *name, 
         return WORLD_NONE;
     }
     size_t qi = w->n_queries;
-    if (schedule_data(w, at, EV_QUERY, qi, err) < 0) {
+    bool indexed = false;
+    if (index_id(w->query_index, cid, qi, &indexed, err) < 0 ||
+        schedule_data(w, at, EV_QUERY, qi, err) < 0) {
+        if (indexed)
+            strmap_remove(w->query_index, cid, strlen(cid));
         free(cname);
         free(cid);
         return WORLD_NONE;
@@ -564,7 +585,11 @@ static size_t add_flow(world_t *w, sim_time_t at, size_t node, const pfx_addr_t 
         return WORLD_NONE;
     }
     size_t fi = w->n_flows;
-    if (schedule_data(w, at, EV_FLOW, fi, err) < 0) {
+    bool indexed = false;
+    if (index_id(w->flow_index, cid, fi, &indexed, err) < 0 ||
+        schedule_data(w, at, EV_FLOW, fi, err) < 0) {
+        if (indexed)
+            strmap_remove(w->flow_index, cid, strlen(cid));
         free(cname);
         free(cid);
         return WORLD_NONE;

@@ -300,7 +300,10 @@ struct world {
     bool started, failed;
 
     char **regions;
-    size_t n_regions;
+    size_t n_regions, cap_regions;
+    /* Lookups by name or id: region names (building), node names (from world_start), ids of
+     * timeline queries and flows (the first of each id). Values are indices. */
+    strmap_t *region_index, *node_index, *query_index, *flow_index;
 
     wnode_t *nodes;
     size_t n_nodes, cap_nodes;

@@ -386,6 +386,60 @@ static void test_s5_counts_live_routes(void)
     world_free(w);
 }
 
+/* Regions, node names and ids, query and flow ids are found through indexes (many regions
+ * and nodes build in linear time); a repeated region is refused; an id used twice finds the
+ * first event; lookups work before world_start too. */
+static void test_lookups_by_name_and_id(void)
+{
+    world_t *w = tw_world(NULL, 1);
+    errinfo_t e;
+    char name[32];
+    const size_t n_regions = 20000, n_nodes = 300;
+    for (size_t i = 0; i < n_regions; i++) {
+        snprintf(name, sizeof name, "r%zu", i);
+        CU_ASSERT_EQUAL_FATAL(world_add_region(w, name, &e), i);
+    }
+    CU_ASSERT_EQUAL(world_add_region(w, "r123", &e), WORLD_NONE);
+    CU_ASSERT_STRING_EQUAL(e.msg, "region 'r123' is listed twice");
+    CU_ASSERT_EQUAL(world_region_count(w), n_regions);
+    for (size_t i = 0; i < n_nodes; i++) {
+        snprintf(name, sizeof name, "n%zu", i);
+        world_node_t n = world_node_default(1000000 - 7 * i, name);
+        CU_ASSERT_EQUAL_FATAL(world_add_node(w, &n, &e), i);
+    }
+    CU_ASSERT_EQUAL(world_find_node(w, "n42"), 42);
+    CU_ASSERT_EQUAL(world_find_node_id(w, 1000000 - 7 * 42), 42);
+    tw_start(w);
+    for (size_t i = 0; i < n_nodes; i += 7) {
+        snprintf(name, sizeof name, "n%zu", i);
+        CU_ASSERT_EQUAL(world_find_node(w, name), i);
+        CU_ASSERT_EQUAL(world_find_node_id(w, 1000000 - 7 * i), i);
+    }
+    CU_ASSERT_EQUAL(world_find_node(w, "n300"), WORLD_NONE);
+    CU_ASSERT_EQUAL(world_find_node(w, NULL), WORLD_NONE);
+    CU_ASSERT_EQUAL(world_find_node_id(w, 1000000 - 7 * 300), WORLD_NONE);
+    CU_ASSERT_EQUAL(world_find_node_id(w, 5), WORLD_NONE);
+    pfx_addr_t to = tw_addr("192.0.2.1");
+    size_t q0 = world_ev_query(w, TW_S(1), 0, "a.example", 1, "q", &e);
+    size_t q1 = world_ev_query(w, TW_S(1), 1, "b.example", 1, "q", &e); /* the same id */
+    size_t q2 = world_ev_query(w, TW_S(1), 1, "b.example", 1, "q2", &e);
+    size_t f0 = world_ev_flow_addr(w, TW_S(1), 0, &to, "q", &e); /* flows have their own ids */
+    size_t f1 = world_ev_flow_name(w, TW_S(1), 0, "c.example", "f", &e);
+    CU_ASSERT_EQUAL(world_ev_query(w, -1, 0, "a.example", 1, "bad", &e), WORLD_NONE);
+    CU_ASSERT_NOT_EQUAL(q1, q0);
+    CU_ASSERT_EQUAL(world_find_query(w, "q"), q0);
+    CU_ASSERT_EQUAL(world_find_query(w, "q2"), q2);
+    CU_ASSERT_EQUAL(world_find_query(w, "bad"), WORLD_NONE); /* refused events are not found */
+    CU_ASSERT_EQUAL(world_find_query(w, "f"), WORLD_NONE);
+    CU_ASSERT_EQUAL(world_find_flow(w, "q"), f0);
+    CU_ASSERT_EQUAL(world_find_flow(w, "f"), f1);
+    CU_ASSERT_EQUAL(world_find_flow(w, NULL), WORLD_NONE);
+    tw_run(w, TW_S(2));
+    /* the query that the flow to a name made has no id of its own */
+    CU_ASSERT_EQUAL(world_find_query(w, "f"), WORLD_NONE);
+    world_free(w);
+}
+
 void suite_world_determinism(void);
 void suite_world_determinism(void)
 {
@@ -400,6 +454,8 @@ void suite_world_determinism(void)
         {"T1 run limits stop the run with a message", test_limits_stop_the_run},
         {"S5 more than 10000 advertised routes is a warning", test_s5_route_warning},
         {"S5 the tailnet's count is of the routes advertised now", test_s5_counts_live_routes},
+        {"S1 regions, nodes, queries and flows are found by name and id",
+         test_lookups_by_name_and_id},
         CU_TEST_INFO_NULL,
     };
     TEST_SUITE("world_determinism", tests);
