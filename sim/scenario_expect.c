@@ -303,8 +303,12 @@ static void load_one(ld_t *ld, scenario_expect_t *ex, size_t index, const jv_t *
     if (f[E_AT].j != NULL) {
         if (json_is_string(f[E_AT].j) && strcmp(json_string_value(f[E_AT].j), "end") == 0)
             ex->at = SCENARIO_END;
-        else
-            ld_duration(ld, &f[E_AT], &ex->at);
+        else if (ld_duration(ld, &f[E_AT], &ex->at) && ex->at > ld->s->settings.max_time) {
+            char t[SIMTIME_BUF];
+            ld_err(ld, &f[E_AT], "is after settings.max_time (%s), where the run stops: it "
+                                 "could never be checked",
+                   simtime_format(ld->s->settings.max_time, t));
+        }
     }
     if (f[E_RULES].j != NULL)
         ld_rule_list(ld, &f[E_RULES], &ex->rules, &ex->n_rules);

@@ -728,6 +728,13 @@ static void test_bad_durations(void)
     EXPECT_ERROR("{\"settings\": {\"max_time\": \"1m\"}, \"nodes\": [{\"id\": 1, \"name\": "
                  "\"a\"}], \"timeline\": [{\"at\": \"61s\", \"event\": \"up\", \"node\": \"a\"}]}",
                  "timeline[0].at: runs after settings.max_time (60s)");
+    /* an expectation after max_time could never be checked: an error too; at max_time is fine */
+    EXPECT_ERROR("{\"settings\": {\"max_time\": \"1m\"}, \"nodes\": [{\"id\": 1, \"name\": "
+                 "\"a\"}], \"expect\": [{\"at\": \"60s\", \"route_changes\": {\"node\": \"a\", "
+                 "\"count\": 0}}, {\"at\": \"60.000000001s\", \"route_changes\": {\"node\": "
+                 "\"a\", \"count\": 0}}]}",
+                 "t.json:1:", "expect[1].at: is after settings.max_time (60s)");
+    CU_ASSERT_EQUAL(diags.n_errors, 1);
     EXPECT_ERROR("{\"settings\": {\"max_time\": 0}}", "settings.max_time: must be more than 0");
 }
 
