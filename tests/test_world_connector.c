@@ -152,21 +152,34 @@ static void test_l1_malformed_answer(void)
     size_t conn, laptop;
     world_t *w = basic(NULL, &conn, &laptop);
     errinfo_t e;
-    /* a header claiming one answer record and no data after it */
+    /* an A record whose RDATA is 5 bytes (L1 malformed; ldns still parses the message) */
+    dns_script_t odd = {NULL, 0, 0,
+                        "0000 8180 0001 0001 0000 0000 0362 6164 0765 7861 6d70 6c65 0363 6f6d"
+                        "00 0001 0001 c00c 0001 0001 0000 003c 0005 c000 020a ff"};
+    /* a header claiming one answer record and no data after it (ldns cannot parse it) */
     dns_script_t junk = {NULL, 0, 0, "0000 8180 0000 0001 0000 0000"};
     dns_db_t *db = dns_db_new();
-    CU_ASSERT_EQUAL_FATAL(dns_db_script(db, "bad.example.com", 0, &junk, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(dns_db_script(db, "bad.example.com", 0, &odd, &e), 0);
+    CU_ASSERT_EQUAL_FATAL(dns_db_script(db, "junk.example.com", 0, &junk, &e), 0);
     tw_db_add(db, "example.com", NULL, ZONE);
     world_set_dns(w, db);
     tw_start(w);
     size_t q = world_ev_query(w, TW_S(1), laptop, "bad.example.com", LDNS_RR_TYPE_A, NULL, &e);
+    size_t qj = world_ev_query(w, TW_S(1), laptop, "junk.example.com", LDNS_RR_TYPE_A, NULL, &e);
     tw_run(w, TW_S(2));
     CU_ASSERT_TRUE(tw_has(w, "learn", "conn", 0, "\"malformed\":"));
+    CU_ASSERT_TRUE(tw_has(w, "learn", "conn", 1, "\"malformed\":"));
+    CU_ASSERT_TRUE(tw_has(w, "learn", "conn", 1, "\"rcode\":\"unparseable\""));
     CU_ASSERT_EQUAL(world_route_changes(w, conn), 0);
     /* L1: rejecting it for learning does not change what the asker receives */
     const world_query_result_t *r = world_query_result(w, q);
     CU_ASSERT_EQUAL(r->rcode, LDNS_RCODE_NOERROR);
     CU_ASSERT_EQUAL(r->n_addrs, 0);
+    CU_ASSERT_EQUAL(r->by, conn);
+    /* K1 (world.h): a message ldns cannot parse at all is no answer but a failure */
+    r = world_query_result(w, qj);
+    CU_ASSERT_EQUAL(r->rcode, LDNS_RCODE_SERVFAIL);
+    CU_ASSERT_EQUAL(r->by, WORLD_NONE);
     world_free(w);
 }
 
@@ -218,7 +231,7 @@ void suite_world_connector(void)
         {"L5 learned routes expire at last routed time + TTL; timer re-armed", test_l5_expiry},
         {"C6 restart keeps Adv; with store_routes off forgotten names leave orphans",
          test_c6_restart_store_routes},
-        {"L1 D5 a malformed answer is not learned; the asker gets it as is",
+        {"L1 D5 K1 a malformed answer is not learned; the asker gets it as is, unless unparseable",
          test_l1_malformed_answer},
         {"D4 S4 a connector's cache; zone changes at run time, rejected ones traced",
          test_d4_cache_and_zone_change},
