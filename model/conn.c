@@ -443,7 +443,7 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
     bool any_drop = false;
     size_t n_names = strmap_count(l->names);
     unsigned how_seen = 0; /* coverage: DN_MATCH_* bits of the names kept */
-    bool kept_by_wildcard = false;
+    bool kept_by_wildcard = false, left_but_kept = false;
     for (size_t i = 0; i < n_names; i++) {
         size_t n;
         const char *name = strmap_key_at(l->names, i, &n);
@@ -452,7 +452,13 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
         drop[slot] = how == 0;
         any_drop |= drop[slot];
         how_seen |= how;
-        kept_by_wildcard |= how == DN_MATCH_WILDCARD;
+        if (how == DN_MATCH_WILDCARD) {
+            kept_by_wildcard = true;
+            /* C5 decided too when the name itself left the configuration. */
+            if (!rules_has(c->rules, RULE_C5) &&
+                (dn_matcher_match(c->matcher, name, n) & DN_MATCH_EXACT))
+                left_but_kept = true;
+        }
     }
     for (uint32_t s = 0; s < l->addrs.n_slots; s++) { /* how many holders stay */
         uint32_t n;
@@ -514,8 +520,9 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
         rules_mark(&marks, RULE_N4);
     if (kept_by_wildcard)
         rules_mark(&marks, RULE_L3); /* a name stays tracked through a wildcard */
-    if (any_drop && cfg->connector)
-        rules_mark(&marks, RULE_C5); /* names left the configuration: untracked */
+    if ((any_drop && cfg->connector) || left_but_kept)
+        rules_mark(&marks, RULE_C5); /* names left the configuration: untracked, or kept by a
+                                        wildcard */
     if (c->connector != cfg->connector)
         rules_mark(&marks, RULE_C1); /* the node became, or stopped being, a connector */
     if (cfg->connector && cfg->n_control > 0)

@@ -112,7 +112,8 @@ const pfxset_t *conn_advertised(const conn_t *c);
  *   C3  a learned address was absorbed by a Manual or Control route (and so is not advertised
  *       as its host route), or Adv holds orphans;
  *   C4  an operation emitted a route change;  C7  a list of that change had 2+ prefixes to sort;
- *   C5  a configuration untracked names that left it;
+ *   C5  a configuration untracked names that left it, or kept one that left it through a
+ *       wildcard;
  *   C6  orphans were created or dropped for good, or the node restarted;
  *   L3  a response recorded an address under a name it was not yet recorded under, or a
  *       configuration kept a name tracked through a wildcard only;

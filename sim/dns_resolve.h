@@ -39,6 +39,7 @@
 
 #include "dns_db.h"
 #include "errinfo.h"
+#include "rules.h"
 
 #define DNS_MAX_CHAIN 16
 #define DNS_MAX_MESSAGE 65535 /* bytes: the most any DNS transport carries */
@@ -55,6 +56,7 @@ typedef struct {
     unsigned ancount;  /* records in the answer section (0 for raw scripted bytes) */
     unsigned chain_len; /* CNAME records followed (a qtype CNAME answer's record not counted) */
     char first_addr[DNS_ADDR_TEXT_MAX]; /* first A or AAAA of the answer section, "" if none */
+    rules_t rules;     /* rule coverage: what decided this answer (see dns_result_t) */
 } dns_answer_t;
 
 /* Frees the wire bytes and zeroes the answer (NULL allowed). */
@@ -80,6 +82,17 @@ typedef struct {
     size_t chain_len;     /* leading CNAME records of answer that were followed */
     ldns_rr *soa;         /* owned: negative answers' authority record, else NULL */
     const dns_scripted_t *script; /* D5: non-NULL when a script answered (owned by the db) */
+    /* Rule coverage (rules.h), the rules whose logic decided this result:
+     *   D1  REFUSED under no zone; a zone picked over another that also encloses the name
+     *       (longest origin); a wildcard synthesised; NXDOMAIN or an empty non-terminal's NODATA
+     *       decided by the closest encloser;
+     *   D2  a CNAME followed; a chain ended in SERVFAIL (17th CNAME, or a loop); a qtype CNAME
+     *       answered with the CNAME itself (not followed); a meta qtype answered NOTIMP; an
+     *       RRset of two or more records listed in zone-file order;
+     *   D3  a region's view answered, not the default one;
+     *   D4  (dns_cache) some of the answer came from a node's cache;
+     *   D5  a script answered. */
+    rules_t rules;
 } dns_result_t;
 
 /* Resolves qname (as asked; its case is kept in synthesised owners) per the rules above.
