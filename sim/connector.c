@@ -250,7 +250,7 @@ void connector_resolve(world_t *w, uint32_t node, const char *qname, uint16_t qt
         memset(out, 0, sizeof *out);
         out->rcode = LDNS_RCODE_SERVFAIL;
     }
-    w->rules |= out->rules; /* coverage: D1-D5 as the resolution decided them */
+    w->rules |= dns_answer_rules(out); /* coverage: D1-D5 as the resolution decided them */
 }
 
 static void trace_learn(world_t *w, uint32_t node, const char *qname, const dns_answer_t *a)

@@ -334,7 +334,7 @@ int dns_answer_build(const ldns_rdf *qname, uint16_t qtype, uint16_t id, const d
     if (r->script != NULL && r->script->raw) {
         int rc = build_raw(r->script, id, out, err);
         if (rc == 0)
-            out->rules = r->rules | rules_of(RULE_D5);
+            out->d_rules = dns_rules_pack(r->rules | rules_of(RULE_D5));
         return rc;
     }
     const ldns_rr_list *answer = r->script != NULL ? r->script->rrs : r->answer;
@@ -375,7 +375,7 @@ int dns_answer_build(const ldns_rdf *qname, uint16_t qtype, uint16_t id, const d
     out->rcode = rcode;
     out->truncated = kept < n;
     out->scripted = r->script != NULL;
-    out->rules = r->rules | (out->scripted ? rules_of(RULE_D5) : 0);
+    out->d_rules = dns_rules_pack(r->rules | (out->scripted ? rules_of(RULE_D5) : 0));
     out->chain_len = r->script != NULL ? 0 : (unsigned)(r->chain_len < kept ? r->chain_len : kept);
     if (answer != NULL)
         summarise(answer, kept, out);

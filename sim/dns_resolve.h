@@ -56,8 +56,22 @@ typedef struct {
     unsigned ancount;  /* records in the answer section (0 for raw scripted bytes) */
     unsigned chain_len; /* CNAME records followed (a qtype CNAME answer's record not counted) */
     char first_addr[DNS_ADDR_TEXT_MAX]; /* first A or AAAA of the answer section, "" if none */
-    rules_t rules;     /* rule coverage: what decided this answer (see dns_result_t) */
+    /* Rule coverage: the D rules that decided this answer (see dns_result_t), one bit each,
+     * D1 in bit 0 (dns_answer_rules). Packed into a byte the struct's padding holds: answers
+     * are copied on every memo hit (dns_memo.h), and a bigger struct costs there. */
+    uint8_t d_rules;
 } dns_answer_t;
+
+/* The rules of an answer (D1-D5), and an answer's byte for a set (only its D rules kept). */
+static inline rules_t dns_answer_rules(const dns_answer_t *a)
+{
+    return (rules_t)a->d_rules << RULE_D1;
+}
+static inline uint8_t dns_rules_pack(rules_t r)
+{
+    return (uint8_t)(r >> RULE_D1 & 0x1f);
+}
+_Static_assert(RULE_D5 - RULE_D1 == 4, "the D rules fit in d_rules");
 
 /* Frees the wire bytes and zeroes the answer (NULL allowed). */
 void dns_answer_clear(dns_answer_t *a);

@@ -360,7 +360,7 @@ uint64_t world_route_changes(const world_t *w, size_t node);
  *   K4  client.c:client_flow_decide   a flow's outcome was decided
  *   K5  client.c:route                a flow decided without a route control had already
  *       elected for its address (not yet delivered to the client, P7)
- *   D1-D5  from the answers (dns_resolve.h: dns_answer_t.rules) via connector.c:
+ *   D1-D5  from the answers (dns_resolve.h: dns_answer_rules) via connector.c:
  *       connector_resolve, and D4 at world_events.c:on_zone_set (a zone change applied);
  *       D1 also at scenario_world.c:add_zone (a master file read; into the build's diags)
  * Deliberately not marked: a rule whose code runs but cannot change the outcome (one
