@@ -55,7 +55,7 @@ typedef struct {
 /* Rule coverage of the load (diag.h), marked where a load-time check decides something:
  *   N1  scenario_policy.c:app_domains    a configured domain was checked (and normalised)
  *   N4  scenario_policy.c:app_domains    a configured domain was rejected for its '*'
- *   N5  scenario_policy.c:app_domains, load_auto_approvers; scenario_read.c:ld_prefix_list
+ *   N5  scenario_policy.c:app_domains, load_route_approvers; scenario_read.c:ld_prefix_list
  *       a duplicate domain, approver prefix or route collapsed
  *   S3  scenario_policy.c:load_body, load_nodeattr, check_target   a policy section, key,
  *       capability or target selector ignored with a warning

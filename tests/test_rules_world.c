@@ -119,7 +119,8 @@ static void check_pair(int r, const sc_t *with, const sc_t *without)
     }
 }
 
-#define Q(at, node, name) "{'at': '" at "', 'event': 'query', 'node': '" node "', 'name': '" name "'}"
+#define Q(at, node, name)                                                                        \
+    "{'at': '" at "', 'event': 'query', 'node': '" node "', 'name': '" name "'}"
 #define F(at, node, to) "{'at': '" at "', 'event': 'flow', 'node': '" node "', 'to': '" to "'}"
 
 /* ---- T ---- */
