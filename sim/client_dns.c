@@ -223,7 +223,10 @@ static void lookup(world_t *w, size_t qi, uint32_t slot)
     s->wire = ans.wire;
     s->len = ans.len;
     s->rcode = ans.rcode;
-    sim_time_t at = engine_now(w->eng) + net_leg(w, q->client, server) + extra;
+    sim_time_t leg = net_leg(w, q->client, server);
+    if (leg > 0)
+        w_mark(w, RULE_T2); /* coverage: the reply takes half the RTT */
+    sim_time_t at = engine_now(w->eng) + leg + extra;
     scheduled(w, q, engine_schedule(w->eng, at, ENGINE_GENERATED, reply_cb, w, arg_of(qi, slot)),
               "cannot schedule a DNS reply");
 }
@@ -252,6 +255,7 @@ static void arrive_cb(engine_t *e, void *ctx, uint64_t arg)
     } else if (w->set.upstream_rtt == 0) {
         lookup(w, qi, slot);
     } else {
+        w_mark(w, RULE_T2); /* coverage: the lookup takes upstream_rtt */
         scheduled(w, q, engine_after(w->eng, w->set.upstream_rtt, lookup_cb, w, arg),
                   "cannot schedule a DNS lookup");
     }
@@ -336,7 +340,10 @@ static void send_requests(world_t *w, size_t qi)
         sim_time_t extra;
         if (!net_pass(w, q->client, server, &extra))
             continue; /* lost on the way: a timeout */
-        sim_time_t at = now + net_leg(w, q->client, server) + extra;
+        sim_time_t leg = net_leg(w, q->client, server);
+        if (leg > 0)
+            w_mark(w, RULE_T2); /* coverage: the request takes half the RTT */
+        sim_time_t at = now + leg + extra;
         scheduled(w, q, engine_schedule(w->eng, at, ENGINE_GENERATED, arrive_cb, w, arg_of(qi, i)),
                   "cannot schedule a DNS request");
     }
@@ -369,7 +376,12 @@ void client_query_start(world_t *w, size_t qi)
     if (n->accept_dns && n->sdns)
         e = ctrl_splitdns_lookup(n->sdns->table, q->name, strlen(q->name));
     bool via_exit = n->accept_dns && n->exit_node != WORLD_NONE;
+    if (e)
+        w_mark(w, RULE_P2); /* coverage: the name is under a split-DNS entry */
     if (e && !(via_exit && !w->set.use_with_exit_node)) {
+        w_mark(w, RULE_K1); /* coverage: app DNS through the connectors */
+        if (via_exit)
+            w_mark(w, RULE_K2); /* coverage: app names skip the exit node */
         q->mode = WQ_SPLIT;
         size_t cap = e->n_connectors < SLOT_MASK ? e->n_connectors : SLOT_MASK;
         for (size_t i = 0; i < cap; i++) {
@@ -386,6 +398,7 @@ void client_query_start(world_t *w, size_t qi)
         }
         send_requests(w, qi);
     } else if (via_exit) {
+        w_mark(w, RULE_K2); /* coverage: other DNS through the exit node */
         q->mode = WQ_EXIT;
         if (add_slot(q, (uint32_t)n->exit_node, 1) < 0) {
             w_fail(w, "out of memory (query)");
@@ -394,6 +407,9 @@ void client_query_start(world_t *w, size_t qi)
         trace_query(w, q);
         send_requests(w, qi);
     } else {
+        w_mark(w, RULE_K2); /* coverage: other DNS at the node's own resolver */
+        if (w->set.upstream_rtt > 0)
+            w_mark(w, RULE_T2);
         q->mode = WQ_LOCAL;
         trace_query(w, q);
         if (!engine_timer_is_set(engine_after(w->eng, w->set.upstream_rtt, local_cb, w, qi)))

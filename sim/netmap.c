@@ -126,6 +126,8 @@ nm_delivery_t *netmap_open(world_t *w, uint32_t node)
     if (!w->converging) {
         sim_time_t at = ctrl_propagation_at(now, w->seed, n->id, w->set.propagation_delay,
                                             w->set.propagation_jitter);
+        if (w->set.propagation_jitter > 0)
+            w_mark(w, RULE_T3); /* coverage: j(n) is a T3 hash */
         if (!engine_timer_is_set(engine_schedule(w->eng, at, ENGINE_GENERATED, deliver_cb, w,
                                                  (uint64_t)(uintptr_t)d))) {
             netmap_delivery_release(w, d);
