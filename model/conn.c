@@ -217,9 +217,11 @@ static int insert_all(pfxset_t *dst, const pfxset_t *src)
 }
 
 /* Fills adv (empty) with Manual ∪ Control ∪ the host routes of the addresses with a holder
- * (left[] when given, else the slots' own counts). Orphans are the caller's. */
+ * (left[] when given, else the slots' own counts). Orphans are the caller's. rules (may be
+ * NULL) gets C3 when a held address is absorbed by a Manual or Control route. */
 static int adv_fill(pfxset_t *adv, const pfxset_t *manual, const pfxset_t *control,
-                    const pfxset_t *absorbers, const conn_addrtab_t *t, const uint32_t *left)
+                    const pfxset_t *absorbers, const conn_addrtab_t *t, const uint32_t *left,
+                    rules_t *rules)
 {
     if (insert_all(adv, manual) != 0 || insert_all(adv, control) != 0)
         return -1;
@@ -227,8 +229,14 @@ static int adv_fill(pfxset_t *adv, const pfxset_t *manual, const pfxset_t *contr
         const conn_addr_t *e = &t->slots[s];
         bool held = left != NULL ? left[s] != 0 : conn_addr_held(e);
         pfx_t host;
-        if (e->family == 0 || !held || !conn_host_advertised(absorbers, e, &host))
+        if (e->family == 0 || !held)
             continue;
+        if (!conn_host_advertised(absorbers, e, &host)) {
+            pfx_addr_t a = conn_addr_of(e);
+            if (rules != NULL && !learn_addr_disallowed(&a))
+                rules_mark(rules, RULE_C3); /* coverage: absorbed, not disallowed */
+            continue;
+        }
         if (pfxset_insert(adv, &host, 0) < 0)
             return -1;
     }
@@ -236,10 +244,12 @@ static int adv_fill(pfxset_t *adv, const pfxset_t *manual, const pfxset_t *contr
 }
 
 int conn_adv_build(const conn_t *c, const conn_addrtab_t *t, const pfxset_t *orphans,
-                   pfxset_t *adv)
+                   pfxset_t *adv, rules_t *rules)
 {
-    if (adv_fill(adv, c->manual, c->control, c->absorbers, t, NULL) != 0)
+    if (adv_fill(adv, c->manual, c->control, c->absorbers, t, NULL, rules) != 0)
         return -1;
+    if (rules != NULL && pfxset_count(orphans) > 0)
+        rules_mark(rules, RULE_C3); /* coverage: Orphans are part of Adv */
     return insert_all(adv, orphans);
 }
 
@@ -292,6 +302,11 @@ void conn_free(conn_t *c)
 const pfxset_t *conn_advertised(const conn_t *c)
 {
     return c->adv;
+}
+
+rules_t conn_rules(const conn_t *c)
+{
+    return c->rules | c->msg.rules;
 }
 
 size_t conn_memory(const conn_t *c)
@@ -427,12 +442,23 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
     /* L3, C5: which tracked names the new configuration no longer tracks. */
     bool any_drop = false;
     size_t n_names = strmap_count(l->names);
+    unsigned how_seen = 0; /* coverage: DN_MATCH_* bits of the names kept */
+    bool kept_by_wildcard = false, left_but_kept = false;
     for (size_t i = 0; i < n_names; i++) {
         size_t n;
         const char *name = strmap_key_at(l->names, i, &n);
         uint32_t slot = (uint32_t)*strmap_value_at(l->names, i);
-        drop[slot] = !cfg->connector || dn_matcher_match(ns.matcher, name, n) == 0;
+        unsigned how = cfg->connector ? dn_matcher_match(ns.matcher, name, n) : 0;
+        drop[slot] = how == 0;
         any_drop |= drop[slot];
+        how_seen |= how;
+        if (how == DN_MATCH_WILDCARD) {
+            kept_by_wildcard = true;
+            /* C5 decided too when the name itself left the configuration. */
+            if (!rules_has(c->rules, RULE_C5) &&
+                (dn_matcher_match(c->matcher, name, n) & DN_MATCH_EXACT))
+                left_but_kept = true;
+        }
     }
     for (uint32_t s = 0; s < l->addrs.n_slots; s++) { /* how many holders stay */
         uint32_t n;
@@ -443,13 +469,22 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
     }
     adv = pfxset_new();
     orph = keeps_orphans ? pfxset_clone(c->orphans) : pfxset_new();
+    rules_t marks = 0;
     if (adv == NULL || orph == NULL ||
-        adv_fill(adv, ns.manual, ns.control, ns.absorbers, &l->addrs, left) != 0)
+        adv_fill(adv, ns.manual, ns.control, ns.absorbers, &l->addrs, left, &marks) != 0)
         goto done;
+    size_t n_orph = pfxset_count(orph);
     if (new_orphans && orphans_add_leaving(c, left, adv, orph) != 0)
         goto done;
+    if (pfxset_count(orph) > n_orph)
+        rules_mark(&marks, RULE_C6); /* coverage: orphans created */
+    n_orph = pfxset_count(orph);
     if (keeps_orphans && orphans_drop_covered(&ns, orph) != 0)
         goto done;
+    if (pfxset_count(orph) < n_orph)
+        rules_mark(&marks, RULE_C6); /* coverage: covered orphans dropped for good */
+    if (pfxset_count(orph) > 0)
+        rules_mark(&marks, RULE_C3); /* coverage: Orphans are part of Adv */
     if (insert_all(adv, orph) != 0 || conn_diff_into(c->adv, adv, out) != 0)
         goto done;
 
@@ -478,8 +513,24 @@ int conn_apply_config(conn_t *c, const conn_config_t *cfg, int64_t now, conn_cha
     pfxset_free(c->adv);
     c->adv = adv;
     adv = NULL;
+    /* Coverage of what this configuration decided. */
+    if (how_seen & DN_MATCH_EXACT)
+        rules_mark(&marks, RULE_N3);
+    if (how_seen & DN_MATCH_WILDCARD)
+        rules_mark(&marks, RULE_N4);
+    if (kept_by_wildcard)
+        rules_mark(&marks, RULE_L3); /* a name stays tracked through a wildcard */
+    if ((any_drop && cfg->connector) || left_but_kept)
+        rules_mark(&marks, RULE_C5); /* names left the configuration: untracked, or kept by a
+                                        wildcard */
+    if (c->connector != cfg->connector)
+        rules_mark(&marks, RULE_C1); /* the node became, or stopped being, a connector */
+    if (cfg->connector && cfg->n_control > 0)
+        rules_mark(&marks, RULE_C2); /* control routes applied */
+    c->rules |= marks;
     c->connector = cfg->connector;
     rc = out->n_add + out->n_remove > 0;
+    conn_mark_change(c, out);
 done:
     if (rc < 0)
         conn_change_reset(out);
@@ -499,6 +550,9 @@ int conn_restart(conn_t *c, int64_t now, conn_change_t *out)
     if (out != NULL)
         conn_change_reset(out);
     conn_learned_t *l = &c->learned;
+    rules_mark(&c->rules, RULE_C6); /* coverage: a restart, store_routes on or off */
+    if (c->settings.store_routes && c->settings.learned_route_ttl > 0 && l->addrs.n_live > 0)
+        rules_mark(&c->rules, RULE_L5); /* the clocks start again at the restart */
     if (c->settings.store_routes) {
         /* L5: after a restart the clock starts at the restart; the order stays valid. */
         for (uint32_t s = 0; s < l->addrs.n_slots; s++)

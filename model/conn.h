@@ -37,6 +37,7 @@
 #include "errinfo.h"
 #include "pfx.h"
 #include "pfxset.h"
+#include "rules.h"
 
 typedef struct {
     bool store_routes;          /* C6; default true */
@@ -103,6 +104,23 @@ int64_t conn_next_expiry(const conn_t *c);
 
 /* The current advertised set (C3). Owned by c; valid until the next operation. */
 const pfxset_t *conn_advertised(const conn_t *c);
+
+/* Rule coverage (rules.h): every rule whose logic decided something in an operation on c since
+ * conn_new, learn's marks included (learn.h: L1, N2, N3, N4, L2, L4). conn's own marks:
+ *   C1  a configuration made the node a connector, or stopped it being one;
+ *   C2  a configuration with control routes was applied to a connector;
+ *   C3  a learned address was absorbed by a Manual or Control route (and so is not advertised
+ *       as its host route), or Adv holds orphans;
+ *   C4  an operation emitted a route change;  C7  a list of that change had 2+ prefixes to sort;
+ *   C5  a configuration untracked names that left it, or kept one that left it through a
+ *       wildcard;
+ *   C6  orphans were created or dropped for good, or the node restarted;
+ *   L3  a response recorded an address under a name it was not yet recorded under, or a
+ *       configuration kept a name tracked through a wildcard only;
+ *   L5  with a TTL: a response moved last routed times, addresses expired, or a restart
+ *       (store_routes on) restarted the clocks;
+ *   N3, N4  a configuration re-matched tracked names exactly or through a wildcard. */
+rules_t conn_rules(const conn_t *c);
 
 /* Every (tracked name, recorded address) pair in sorted order (name, then address). */
 typedef bool (*conn_record_fn)(const char *name, const pfx_addr_t *addr, int64_t last_routed,

@@ -82,6 +82,8 @@ int conn_expire(conn_t *c, int64_t now, conn_change_t *out)
             out->remove[out->n_remove++] = host;
     }
     conn_sort_prefixes(out->remove, out->n_remove);
+    rules_mark(&c->rules, RULE_L5); /* coverage: addresses expired */
+    conn_mark_change(c, out);
     int rc = out->n_remove > 0; /* before out (when it is scratch_change) is cleared */
     conn_change_clear(&scratch_change);
     return rc;

@@ -28,6 +28,7 @@
 #include "conn.h"
 #include "learn.h"
 #include "pfxset.h"
+#include "rules.h"
 #include "strmap.h"
 
 #define CONN_NONE UINT32_MAX
@@ -102,7 +103,18 @@ struct conn {
     learn_msg_t msg;
     uint32_t *scratch;
     size_t scratch_cap;
+    rules_t rules; /* rule coverage (conn.h); learn's marks are in msg.rules */
 };
+
+/* Coverage of a finished operation: C4 when it emitted a change, C7 when a list of it had two
+ * or more prefixes to sort. */
+static inline void conn_mark_change(conn_t *c, const conn_change_t *out)
+{
+    if (out->n_add + out->n_remove > 0)
+        rules_mark(&c->rules, RULE_C4);
+    if (out->n_add >= 2 || out->n_remove >= 2)
+        rules_mark(&c->rules, RULE_C7);
+}
 
 static inline uint64_t conn_pair_key(uint32_t name, uint32_t addr)
 {
@@ -188,9 +200,10 @@ void conn_change_reset(conn_change_t *out);
 int conn_prefixes_reserve(pfx_t **arr, size_t *cap, size_t need);
 /* Sorts prefixes in C7 order. */
 void conn_sort_prefixes(pfx_t *p, size_t n);
-/* Fills adv (empty) with c's Manual ∪ Control, the advertised host routes of t, and orphans. */
+/* Fills adv (empty) with c's Manual ∪ Control, the advertised host routes of t, and orphans.
+ * rules (may be NULL) gets C3 when a learned address was absorbed or an orphan is in adv. */
 int conn_adv_build(const conn_t *c, const conn_addrtab_t *t, const pfxset_t *orphans,
-                   pfxset_t *adv);
+                   pfxset_t *adv, rules_t *rules);
 /* The host routes of the learned addresses that C3 advertises in their own right: held, not
  * disallowed, not inside a non-/0 route of absorbers. */
 bool conn_host_advertised(const pfxset_t *absorbers, const conn_addr_t *s, pfx_t *host);

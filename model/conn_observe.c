@@ -108,10 +108,13 @@ static int observe_new(conn_t *c, const learn_record_t *rec, size_t n, int64_t n
             fresh[n_fresh++] = addr_of[i];
     }
     /* C3: an address gaining its first holder enters Adv unless absorbed or already there. */
+    bool absorbed = false; /* coverage */
     for (size_t i = 0; i < n_fresh; i++) {
         pfx_t host;
-        if (!conn_host_advertised(c->absorbers, &l->addrs.slots[fresh[i]], &host))
+        if (!conn_host_advertised(c->absorbers, &l->addrs.slots[fresh[i]], &host)) {
+            absorbed = true; /* learn_route never gives a disallowed address */
             continue;
+        }
         int r = pfxset_insert(c->adv, &host, 0);
         if (r < 0)
             goto undo_adv;
@@ -148,6 +151,14 @@ static int observe_new(conn_t *c, const learn_record_t *rec, size_t n, int64_t n
             touch(c, addr_of[i], now);
     drop_unheld_names(c, name_of); /* names whose every record was disallowed */
     conn_sort_prefixes(out->add, out->n_add);
+    /* Coverage: recorded under names (L3), absorbed (C3), timed (L5), and the change. */
+    if (n_paired > 0)
+        rules_mark(&c->rules, RULE_L3);
+    if (absorbed)
+        rules_mark(&c->rules, RULE_C3);
+    if (c->settings.learned_route_ttl > 0)
+        rules_mark(&c->rules, RULE_L5);
+    conn_mark_change(c, out);
     return out->n_add > 0;
 
 undo_adv:
@@ -214,6 +225,8 @@ int conn_observe_response(conn_t *c, const uint8_t *wire, size_t len, int64_t no
     }
     for (size_t i = 0; i < n; i++)
         touch(c, addr_of[i], now);
+    if (c->settings.learned_route_ttl > 0)
+        rules_mark(&c->rules, RULE_L5); /* coverage: last routed times moved */
 done:
     conn_change_clear(&scratch_change);
     return rc;

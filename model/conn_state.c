@@ -360,8 +360,11 @@ int conn_import(conn_t *c, const conn_state_t *s, int64_t now, conn_change_t *ou
     for (size_t i = 0; i < s->n_orphans && c->connector; i++)
         if (pfxset_insert(orph, &s->orphans[i], 0) < 0)
             goto done;
-    if (conn_adv_build(c, &l.addrs, orph, adv) != 0 || conn_diff_into(c->adv, adv, out) != 0)
+    rules_t marks = 0;
+    if (conn_adv_build(c, &l.addrs, orph, adv, &marks) != 0 ||
+        conn_diff_into(c->adv, adv, out) != 0)
         goto done;
+    c->rules |= marks;
     conn_learned_free(&c->learned);
     c->learned = l;
     have_l = false;
@@ -372,6 +375,7 @@ int conn_import(conn_t *c, const conn_state_t *s, int64_t now, conn_change_t *ou
     c->adv = adv;
     adv = NULL;
     rc = out->n_add + out->n_remove > 0;
+    conn_mark_change(c, out);
 done:
     if (rc < 0) {
         conn_change_reset(out);

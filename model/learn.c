@@ -463,6 +463,17 @@ static inline bool read_name(reader_t *r, learn_work_t *w, const char *what, uns
     return read_name_ldns(r, w, what, no, buf, ref);
 }
 
+/* True when a label of the uncompressed wire name holds an upper-case ASCII letter (length
+ * bytes are skipped: 'A'..'Z' are also label lengths). */
+static bool wire_has_upper(const uint8_t *data, size_t size)
+{
+    for (size_t pos = 0; pos < size && data[pos] != 0; pos += (size_t)data[pos] + 1)
+        for (size_t i = pos + 1; i <= pos + data[pos] && i < size; i++)
+            if (data[i] >= 'A' && data[i] <= 'Z')
+                return true;
+    return false;
+}
+
 /* Converts a name to text (N2) and interns it; NONE on out-of-memory. */
 static uint32_t intern_name(learn_msg_t *msg, learn_work_t *w, const uint8_t *data, size_t size)
 {
@@ -471,6 +482,9 @@ static uint32_t intern_name(learn_msg_t *msg, learn_work_t *w, const uint8_t *da
     char text[DN_WIRE_TEXT_MAX];
     size_t n = 0;
     bool valid = dn_name_from_wire(data, size, text, sizeof text, &n);
+    /* Coverage: N2 decided something when it lowered a letter or the name can match nothing. */
+    if (!rules_has(msg->rules, RULE_N2) && (!valid || wire_has_upper(data, size)))
+        rules_mark(&msg->rules, RULE_N2);
     uint32_t index = intern(msg, w, text, n, valid);
     if (index != NONE && size <= sizeof w->last_wire) {
         memcpy(w->last_wire, data, size);
@@ -625,6 +639,7 @@ int learn_parse_status(const uint8_t *wire, size_t len, learn_msg_t *msg, errinf
     if (wire == NULL || len < LDNS_HEADER_SIZE) {
         errinfo_set(err, "the header is truncated: %zu bytes, not %d", wire == NULL ? 0 : len,
                     LDNS_HEADER_SIZE);
+        rules_mark(&msg->rules, RULE_L1); /* coverage: malformed */
         return LEARN_MALFORMED;
     }
     work_new_message(w);
@@ -636,9 +651,12 @@ int learn_parse_status(const uint8_t *wire, size_t len, learn_msg_t *msg, errinf
         ok = parse_question(&r, w, i);
     for (unsigned i = 1; ok && i <= an; i++)
         ok = parse_answer(&r, msg, w, i);
+    if (!ok)
+        msg_clear(msg); /* rejected whole (L1), or given up for lack of memory */
+    if (!ok || an > 0)
+        rules_mark(&msg->rules, RULE_L1); /* coverage: answer records read, or malformed */
     if (ok)
         return LEARN_PARSED;
-    msg_clear(msg); /* rejected whole (L1), or given up for lack of memory */
     return nomem ? LEARN_NOMEM : LEARN_MALFORMED;
 }
 
@@ -720,7 +738,8 @@ static void sort_u32(uint32_t *v, size_t n)
 /* Computes, once per owner, the sorted matching names in {o} and every name from which o is
  * reached over the CNAME edges (L2, L3). walk is false when the message has no edges (the
  * reverse edges are then not built). */
-static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation, bool walk)
+static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation, bool walk,
+                             rules_t *rules)
 {
     if (w->list_off[o] != NONE)
         return true;
@@ -743,6 +762,8 @@ static bool collect_matching(learn_work_t *w, uint32_t o, uint32_t generation, b
             }
         }
     }
+    if (tail > 1)
+        rules_mark(rules, RULE_L2); /* coverage: a CNAME edge was followed back from o */
     sort_u32(w->pool + start, w->pool_len - start);
     w->list_off[o] = (uint32_t)start;
     w->list_len[o] = (uint32_t)(w->pool_len - start);
@@ -796,16 +817,20 @@ long learn_route(learn_msg_t *msg, const dn_matcher_t *m, const learn_record_t *
     if (!work_reserve_names(w, n))
         return -1;
 
-    bool any = false;
+    unsigned any = 0; /* every DN_MATCH_* bit seen */
     for (size_t i = 0; i < n; i++) {
         const learn_name_t *nm = &msg->names[i];
         w->how[i] = nm->valid ? (uint8_t)dn_matcher_match(m, learn_name_text(msg, (uint32_t)i),
                                                           nm->len)
                               : 0;
-        any = any || w->how[i] != 0;
+        any |= w->how[i];
         w->stamp[i] = 0;
         w->list_off[i] = NONE;
     }
+    if (any & DN_MATCH_EXACT)
+        rules_mark(&msg->rules, RULE_N3);
+    if (any & DN_MATCH_WILDCARD)
+        rules_mark(&msg->rules, RULE_N4);
     if (!any)
         return 0; /* nothing in this message can be routed */
     bool walk = msg->n_edges > 0;
@@ -821,14 +846,23 @@ long learn_route(learn_msg_t *msg, const dn_matcher_t *m, const learn_record_t *
     for (size_t k = 0; k < msg->n_addrs; k++) {
         const learn_addr_t *a = &msg->addrs[k];
         w->addr_allowed[k] = !learn_addr_disallowed(&a->addr);
-        if (!w->addr_allowed[k])
+        /* A disallowed address needs its owner's names only to tell whether L4 made a
+         * difference (coverage), and only until that is known. */
+        if (!w->addr_allowed[k] && rules_has(msg->rules, RULE_L4))
             continue;
-        if (w->list_off[a->owner] == NONE && !collect_matching(w, a->owner, ++generation, walk))
+        if (w->list_off[a->owner] == NONE &&
+            !collect_matching(w, a->owner, ++generation, walk, &msg->rules))
             return -1;
+        if (!w->addr_allowed[k]) {
+            if (w->list_len[a->owner] > 0)
+                rules_mark(&msg->rules, RULE_L4); /* coverage: it would have been routed */
+            continue;
+        }
         total += w->list_len[a->owner];
     }
     if (total == 0)
         return 0;
+    rules_mark(&msg->rules, RULE_L2); /* coverage: an address record is routed */
     if (total > UINT32_MAX / 4 || !reserve(&w->recs, &w->cap_recs, total, sizeof *w->recs))
         return -1;
     *out = w->recs;

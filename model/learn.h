@@ -16,7 +16,17 @@
  * terminates.
  *
  * A learn_msg_t is reusable: learn_msg_init once, then parse into it again and again (buffers
- * are kept, so the hot path does not allocate after warm-up), learn_msg_free at the end. */
+ * are kept, so the hot path does not allocate after warm-up), learn_msg_free at the end.
+ *
+ * Rule coverage (rules.h): msg->rules accumulates, over every call on msg, the rules whose logic
+ * decided something (nothing clears it but learn_msg_init and learn_msg_free):
+ *   L1  learn_parse read at least one answer record, or rejected a message as malformed;
+ *   N2  a name read from a message had upper-case letters to lower, or is invalid under N1 (it
+ *       can then match nothing);
+ *   N3, N4  learn_route found a name of the message matching a configured domain exactly, or
+ *       through a wildcard (the DN_MATCH_* bits of dn_matcher_match);
+ *   L2  learn_route routed an address record, or followed a CNAME edge back from an owner;
+ *   L4  learn_route skipped a disallowed address whose owner would have been routed. */
 #ifndef APPCSIM_LEARN_H
 #define APPCSIM_LEARN_H
 
@@ -27,6 +37,7 @@
 #include "dname.h"
 #include "errinfo.h"
 #include "pfx.h"
+#include "rules.h"
 
 typedef struct {
     uint32_t text_off; /* into learn_msg_t.text */
@@ -54,6 +65,7 @@ typedef struct {
     size_t n_addrs, cap_addrs;
     void *scratch; /* private working memory of learn_route */
     size_t scratch_cap;
+    rules_t rules; /* rule coverage, accumulated (see above) */
 } learn_msg_t;
 
 /* One routed (name, address) pair: addr is recorded under name (L3); how is DN_MATCH_* for name. */

@@ -127,6 +127,8 @@ void client_apply_delivery(world_t *w, nm_delivery_t *d)
         n->open_delivery = NULL;
     if (d->epoch != n->epoch || !n->session_up)
         return; /* a delivery of an older session: the new session's full netmap replaces it */
+    if (!w->converging)
+        w_mark(w, RULE_P7); /* coverage: a netmap change arrived after propagation */
     size_t first = d->full ? d->full_after : 0;
     wt_begin(w, d->node, "netmap");
     trace_bool(w->tr, "full", d->full);
@@ -204,6 +206,8 @@ void client_apply_delivery(world_t *w, nm_delivery_t *d)
     }
     trace_end(w->tr);
     if (config_changed) {
+        if (!w->converging)
+            w_mark(w, RULE_C2); /* coverage: a policy change applies as it reaches the node */
         w_config_unref(n->config);
         n->config = w_config_ref(d->config);
         /* C2: a policy change applies at the instant it reaches the connector. */
@@ -243,6 +247,36 @@ static void drop(world_flow_result_t *r, const char *reason)
     r->reason = reason;
 }
 
+/* The prefix control has elected for this client that holds a longest (K3 as control sees
+ * it): false when none. */
+static bool control_elected(const world_t *w, uint32_t c, const pfx_addr_t *a, pfx_t *m)
+{
+    if (!w->set.regional_routing)
+        return pfxset_lookup(w->global, a, m, NULL);
+    const pfxset_t *t = w->nodes[c].c_table;
+    return t != NULL && pfxset_lookup(t, a, m, NULL);
+}
+
+/* Coverage of a flow's route lookup (v: the node its table gave, md: the prefix): K3 when the
+ * table decided (a route found, or none held because accept_routes is off while control has
+ * one), K5 when control had already elected a route for the address that the client's table
+ * does not hold yet (the learning race, observed). */
+static void mark_lookup(world_t *w, uint32_t c, const pfx_addr_t *a, uint32_t v,
+                        const pfx_t *md)
+{
+    if (v != W_NONE32)
+        w_mark(w, RULE_K3);
+    if (rules_has(w->rules, RULE_K3) && rules_has(w->rules, RULE_K5))
+        return;
+    pfx_t me;
+    if (!control_elected(w, c, a, &me))
+        return;
+    if (!w->nodes[c].accept_routes)
+        w_mark(w, RULE_K3);
+    else if (v == W_NONE32 || md->len < me.len)
+        w_mark(w, RULE_K5);
+}
+
 static void route(world_t *w, uint32_t c, const pfx_addr_t *a, world_flow_result_t *r)
 {
     const wnode_t *n = &w->nodes[c];
@@ -262,7 +296,9 @@ static void route(world_t *w, uint32_t c, const pfx_addr_t *a, world_flow_result
             drop(r, "via no egress");
         return;
     }
-    if ((v = client_route(w, c, a, NULL)) != W_NONE32) {
+    v = client_route(w, c, a, &m);
+    mark_lookup(w, c, a, v, &m);
+    if (v != W_NONE32) {
         const wnode_t *via = &w->nodes[v];
         const pfx_addr_t *e = egress_of(via, a->family);
         if (via->down)
@@ -274,6 +310,7 @@ static void route(world_t *w, uint32_t c, const pfx_addr_t *a, world_flow_result
         return;
     }
     if (n->exit_node != WORLD_NONE) {
+        w_mark(w, RULE_P8); /* coverage: a flow through the selected exit node */
         const wnode_t *x = &w->nodes[n->exit_node];
         uint8_t need = a->family == PFX_V4 ? 1 : 2;
         const pfx_addr_t *e = egress_of(x, a->family);
@@ -298,6 +335,7 @@ void client_flow_decide(world_t *w, size_t fi, const pfx_addr_t *addr, int rcode
 {
     wflow_t *f = &w->flows[fi];
     world_flow_result_t *r = &f->res;
+    w_mark(w, RULE_K4); /* coverage: a flow's outcome is decided */
     r->at = engine_now(w->eng);
     r->node = WORLD_NONE;
     r->has_egress = false;

@@ -220,8 +220,10 @@ static void lookup(world_t *w, size_t qi, uint32_t slot)
         dns_answer_clear(&ans);
         return;
     }
-    sim_time_t leg = simtime_add_sat(net_leg(w, q->client, server), extra);
-    sim_time_t at = simtime_add_sat(engine_now(w->eng), leg);
+    sim_time_t leg = net_leg(w, q->client, server);
+    if (leg > 0)
+        w_mark(w, RULE_T2); /* coverage: the reply takes half the RTT */
+    sim_time_t at = simtime_add_sat(engine_now(w->eng), simtime_add_sat(leg, extra));
     if (w_never(at)) {
         dns_answer_clear(&ans); /* a reply due after the end of time is lost: a timeout */
         return;
@@ -258,6 +260,7 @@ static void arrive_cb(engine_t *e, void *ctx, uint64_t arg)
     } else if (w->set.upstream_rtt == 0) {
         lookup(w, qi, slot);
     } else {
+        w_mark(w, RULE_T2); /* coverage: the lookup takes upstream_rtt */
         sim_time_t at = simtime_add_sat(engine_now(w->eng), w->set.upstream_rtt);
         if (!w_never(at))
             scheduled(w, q, engine_schedule(w->eng, at, ENGINE_GENERATED, lookup_cb, w, arg),
@@ -343,7 +346,10 @@ static void send_requests(world_t *w, size_t qi)
         sim_time_t extra;
         if (!net_pass(w, q->client, server, &extra))
             continue; /* lost on the way: a timeout */
-        sim_time_t at = simtime_add_sat(now, simtime_add_sat(net_leg(w, q->client, server), extra));
+        sim_time_t leg = net_leg(w, q->client, server);
+        if (leg > 0)
+            w_mark(w, RULE_T2); /* coverage: the request takes half the RTT */
+        sim_time_t at = simtime_add_sat(now, simtime_add_sat(leg, extra));
         if (w_never(at))
             continue; /* due after the end of time: lost */
         scheduled(w, q, engine_schedule(w->eng, at, ENGINE_GENERATED, arrive_cb, w, arg_of(qi, i)),
@@ -378,7 +384,12 @@ void client_query_start(world_t *w, size_t qi)
     if (n->accept_dns && n->sdns)
         e = ctrl_splitdns_lookup(n->sdns->table, q->name, strlen(q->name));
     bool via_exit = n->accept_dns && n->exit_node != WORLD_NONE;
+    if (e)
+        w_mark(w, RULE_P2); /* coverage: the name is under a split-DNS entry */
     if (e && !(via_exit && !w->set.use_with_exit_node)) {
+        w_mark(w, RULE_K1); /* coverage: app DNS through the connectors */
+        if (via_exit)
+            w_mark(w, RULE_K2); /* coverage: app names skip the exit node */
         q->mode = WQ_SPLIT;
         size_t cap = e->n_connectors < SLOT_MASK ? e->n_connectors : SLOT_MASK;
         for (size_t i = 0; i < cap; i++) {
@@ -395,6 +406,7 @@ void client_query_start(world_t *w, size_t qi)
         }
         send_requests(w, qi);
     } else if (via_exit) {
+        w_mark(w, RULE_K2); /* coverage: other DNS through the exit node */
         q->mode = WQ_EXIT;
         if (add_slot(q, (uint32_t)n->exit_node, 1) < 0) {
             w_fail(w, "out of memory (query)");
@@ -403,6 +415,9 @@ void client_query_start(world_t *w, size_t qi)
         trace_query(w, q);
         send_requests(w, qi);
     } else {
+        w_mark(w, RULE_K2); /* coverage: other DNS at the node's own resolver */
+        if (w->set.upstream_rtt > 0)
+            w_mark(w, RULE_T2);
         q->mode = WQ_LOCAL;
         trace_query(w, q);
         sim_time_t at = simtime_add_sat(engine_now(w->eng), w->set.upstream_rtt);

@@ -55,6 +55,7 @@ static pfx_t *copy_prefixes(const pfx_t *p, size_t n, bool *ok)
 
 static void schedule_report(world_t *w, wreport_t *r)
 {
+    w_mark(w, RULE_T2); /* coverage: a report delayed by advertise_delay > 0 */
     r->hdr.free_fn = report_free;
     w_msg_link(w, &r->hdr);
     sim_time_t now = engine_now(w->eng);
@@ -253,6 +254,7 @@ void connector_resolve(world_t *w, uint32_t node, const char *qname, uint16_t qt
         memset(out, 0, sizeof *out);
         out->rcode = LDNS_RCODE_SERVFAIL;
     }
+    w->rules |= dns_answer_rules(out); /* coverage: D1-D5 as the resolution decided them */
 }
 
 static void trace_learn(world_t *w, uint32_t node, const char *qname, const dns_answer_t *a)

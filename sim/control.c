@@ -171,6 +171,7 @@ static void enter(world_t *w, uint32_t node, const pfx_t *p)
     /* S5 counts what is advertised now, not every prefix control has ever seen. */
     if (++w->n_adv_pairs > CONTROL_ROUTE_WARN && !w->tailnet_routes_warned) {
         w->tailnet_routes_warned = true;
+        w_mark(w, RULE_S5); /* coverage: the tailnet limit was passed */
         wt_begin(w, W_NONE32, "warning");
         trace_str(w->tr, "reason", "S5: more than 10000 advertised routes in the tailnet");
         trace_end(w->tr);
@@ -194,10 +195,12 @@ static void enter(world_t *w, uint32_t node, const pfx_t *p)
         by = "autoApprovers";
     }
     c->adv[c->n_adv++] = (cadv_t){node, approved};
+    w_mark(w, RULE_P1); /* coverage: approval decided as the prefix entered the set */
     trace_approval(w, node, p, approved, by);
     mark_touched(w, node, i);
     if (pfxset_count(n->c_set) > CONTROL_ROUTE_WARN && !n->warned_routes) {
         n->warned_routes = true;
+        w_mark(w, RULE_S5); /* coverage: the per-node limit was passed */
         wt_begin(w, node, "warning");
         trace_str(w->tr, "reason", "S5: more than 10000 advertised routes on one node");
         trace_end(w->tr);
@@ -217,8 +220,10 @@ static void leave(world_t *w, uint32_t node, const pfx_t *p)
     for (size_t k = 0; k < c->n_adv; k++) {
         if (c->adv[k].node != node)
             continue;
-        if (c->adv[k].approved)
+        if (c->adv[k].approved) {
+            w_mark(w, RULE_P1); /* coverage: leaving the set erased the approval */
             trace_approval(w, node, p, false, "left");
+        }
         c->adv[k] = c->adv[--c->n_adv];
         break;
     }
@@ -328,6 +333,8 @@ static void set_online(world_t *w, uint32_t node, bool online)
     if (n->c_online == online)
         return;
     n->c_online = online;
+    if (!online)
+        w_mark(w, RULE_P4); /* coverage: control sees the node offline */
     wt_begin(w, node, online ? "online" : "offline");
     trace_end(w->tr);
     add_peer_change(w, node, online);
@@ -364,11 +371,14 @@ void control_session_lost(world_t *w, uint32_t node)
 void control_session_back(world_t *w, uint32_t node)
 {
     wnode_t *n = &w->nodes[node];
-    if (engine_cancel(w->eng, n->c_offline_timer) &&
-        n->c_offline_at <= engine_now(w->eng)) {
-        /* P4 is inclusive: a session back exactly at loss + detection_delay still had its
-         * offline instant. */
-        set_online(w, node, false);
+    if (engine_cancel(w->eng, n->c_offline_timer)) {
+        if (n->c_offline_at <= engine_now(w->eng)) {
+            /* P4 is inclusive: a session back exactly at loss + detection_delay still had its
+             * offline instant. */
+            set_online(w, node, false);
+        } else {
+            w_mark(w, RULE_P4); /* coverage: back before detection_delay: never offline */
+        }
     }
     n->c_offline_timer = ENGINE_TIMER_NONE;
     set_online(w, node, true);
@@ -403,6 +413,7 @@ void control_approve(world_t *w, uint32_t node, const pfx_t *p, bool approve)
     }
     if (a->approved == approve)
         return;
+    w_mark(w, RULE_P1); /* coverage: an approve / unapprove event changed an approval */
     a->approved = approve;
     trace_approval(w, node, p, approve, approve ? "event" : "unapprove");
     mark_touched(w, node, i);

@@ -57,6 +57,19 @@ static int fill_cands(world_t *w, const cprefix_t *c, uint32_t current, ptrdiff_
     return 0;
 }
 
+/* Coverage of one election of a prefix with `approved` approved advertisers, `eligible` of
+ * them online: P3 when its order chose among two or more approved advertisers (p3_order: the
+ * election uses the P3 order at all), P5 when none was eligible, or when the prefix left the
+ * netmaps. */
+static void mark_election(world_t *w, size_t approved, size_t eligible, bool p3_order,
+                          uint32_t from, uint32_t to)
+{
+    if (p3_order && approved >= 2)
+        w_mark(w, RULE_P3);
+    if ((approved > 0 && eligible == 0) || (to == W_NONE32 && from != W_NONE32))
+        w_mark(w, RULE_P5);
+}
+
 /* P3, P5 without regional routing: one election for every client. */
 static int elect_global(world_t *w, uint32_t i, nm_batch_t *b)
 {
@@ -66,6 +79,12 @@ static int elect_global(world_t *w, uint32_t i, nm_batch_t *b)
         return -1;
     ptrdiff_t r = ctrl_elect_primary(w->cands, c->n_adv, cur, w->set.sticky_primary);
     uint32_t to = r < 0 ? W_NONE32 : c->adv[r].node;
+    size_t approved = 0, eligible = 0;
+    for (size_t k = 0; k < c->n_adv; k++) {
+        approved += w->cands[k].approved;
+        eligible += w->cands[k].approved && w->cands[k].online;
+    }
+    mark_election(w, approved, eligible, true, c->current, to);
     if (to == c->current)
         return 0;
     c->current = to;
@@ -115,6 +134,20 @@ static int elect_for(world_t *w, uint32_t client, const cprefix_t *c)
                                       c->n_adv, cur, w->set.in_region_failover,
                                       w->set.sticky_primary);
     uint32_t to = r < 0 ? W_NONE32 : c->adv[r].node;
+    /* Coverage: P6 always; T3 when load balancing by hash ordered two or more advertisers
+     * (an approximation: they may sit in different regions); P3 and P5 as without regions. */
+    w_mark(w, RULE_P6);
+    bool balanced = !w->set.in_region_failover && cl->region >= 0;
+    if (balanced && c->n_adv >= 2)
+        w_mark(w, RULE_T3);
+    if (!rules_has(w->rules, RULE_P3) || !rules_has(w->rules, RULE_P5)) {
+        size_t approved = 0, eligible = 0;
+        for (size_t k = 0; k < c->n_adv; k++) {
+            approved += w->rcands[k].node.approved;
+            eligible += w->rcands[k].node.approved && w->rcands[k].node.online;
+        }
+        mark_election(w, approved, eligible, !balanced, current, to);
+    }
     if (to == current)
         return 0;
     if (to == W_NONE32) {
@@ -194,6 +227,7 @@ static int exits(world_t *w, nm_batch_t *b)
         uint8_t bits = exit_bits(w, node);
         if (bits == n->c_exit_bits)
             continue;
+        w_mark(w, RULE_P8); /* coverage: an exit node's availability changed */
         n->c_exit_bits = bits;
         if (w_grow((void **)&b->exits, &b->cap_exits, b->n_exits + 1, sizeof *b->exits) < 0)
             return -1;
@@ -244,6 +278,9 @@ static int flush(world_t *w, nm_batch_t *b)
             if (!w->cp[w->dirty[k]].exit && elect_global(w, w->dirty[k], b) < 0)
                 return -1;
     }
+    for (size_t k = 0; k < w->n_dirty; k++)
+        if (w->cp[w->dirty[k]].exit)
+            w_mark(w, RULE_P8); /* coverage: an exit route is never elected */
     for (size_t k = 0; k < w->n_dirty; k++)
         w->cp[w->dirty[k]].dirty = false;
     w->n_dirty = 0;

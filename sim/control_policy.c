@@ -24,8 +24,9 @@ static int cmp_pfx(const void *a, const void *b)
     return pfx_compare(a, b);
 }
 
-/* The union of the apps' domains and routes, sorted, without duplicates (N5). */
-static wconfig_t *config_of(const wpolicy_t *pol, const uint32_t *apps, size_t k)
+/* The union of the apps' domains and routes, sorted, without duplicates (N5). *dups is set
+ * when some collapsed (coverage). */
+static wconfig_t *config_of(const wpolicy_t *pol, const uint32_t *apps, size_t k, bool *dups)
 {
     size_t nd = 0, nr = 0;
     for (size_t i = 0; i < k; i++) {
@@ -59,11 +60,13 @@ static wconfig_t *config_of(const wpolicy_t *pol, const uint32_t *apps, size_t k
     for (size_t i = 0; i < c->n_domains; i++)
         if (o == 0 || strcmp(c->domains[o - 1].name, c->domains[i].name) != 0)
             c->domains[o++] = c->domains[i];
+    *dups = o < c->n_domains;
     c->n_domains = o;
     o = 0;
     for (size_t i = 0; i < c->n_routes; i++)
         if (o == 0 || !pfx_equal(&c->routes[o - 1], &c->routes[i]))
             c->routes[o++] = c->routes[i];
+    *dups = o < c->n_routes || *dups;
     c->n_routes = o;
     return c;
 }
@@ -91,14 +94,17 @@ int control_compute_configs(world_t *w, bool send)
                 break;
             }
             if (added) {
+                bool dups = false;
                 if (w_grow((void **)&made, &cap_made, n_made + 1, sizeof *made) < 0 ||
-                    !(c = config_of(pol, apps, k))) {
+                    !(c = config_of(pol, apps, k, &dups))) {
                     strmap_remove(m, (const char *)apps, k * sizeof *apps);
                     rc = -1;
                     break;
                 }
                 *slot = n_made;
                 made[n_made++] = c;
+                if (dups)
+                    w_mark(w, RULE_N5); /* coverage: the apps' union collapsed duplicates */
             }
             c = made[*slot];
         }
@@ -146,11 +152,14 @@ int control_compute_groups(world_t *w)
     for (uint32_t node = 0; rc == 0 && node < w->n_nodes; node++) {
         wnode_t *n = &w->nodes[node];
         size_t k = 0;
-        for (size_t a = 0; a < pol->n_apps; a++)
+        for (size_t a = 0; a < pol->n_apps; a++) {
             if (ctrl_selectors_match_any((const char *const *)pol->apps[a].targets,
                                          pol->apps[a].n_targets, n->name,
                                          (const char *const *)n->tags, n->n_tags))
                 apps[k++] = (uint32_t)a;
+            else
+                w_mark(w, RULE_S3); /* coverage: the app's targets leave this node out */
+        }
         bool added;
         /* An empty key is legal for strmap; it stands for "no app targets the node". */
         uint64_t *slot = strmap_insert(m, (const char *)apps, k * sizeof *apps, &added);

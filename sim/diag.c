@@ -23,6 +23,7 @@ void diag_list_clear(diag_list_t *l)
         item_free(&l->items[i]);
     l->n = 0;
     l->n_errors = l->n_warnings = l->dropped_errors = l->dropped_warnings = 0;
+    l->rules = 0;
 }
 
 void diag_list_free(diag_list_t *l)

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "rules.h"
+
 #define DIAG_MAX_DEFAULT 100
 
 typedef enum { DIAG_ERROR, DIAG_WARNING } diag_severity_t;
@@ -34,6 +36,10 @@ typedef struct {
     size_t n_errors;     /* all errors added, kept or not */
     size_t n_warnings;   /* all warnings added, kept or not */
     size_t dropped_errors, dropped_warnings; /* not kept (over max or out of memory) */
+    /* Rule coverage (model/rules.h) of the load that filled the list: the rules whose load-time
+     * checks decided something (the scenario loader marks N1, N4, N5, S3, S5; see
+     * scenario_internal.h). Kept here because a failed load has no scenario to hold them. */
+    rules_t rules;
 } diag_list_t;
 
 void diag_list_init(diag_list_t *l);

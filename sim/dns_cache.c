@@ -289,6 +289,7 @@ static int cached_result(dns_cache_t *cache, const dns_db_t *db, const ldns_rdf 
                            : NULL;
         if (cn != NULL) {
             *from_cache = true;
+            rules_mark(&res->rules, RULE_D2); /* a cached CNAME continues as a new query */
             if (res->chain_len == DNS_MAX_CHAIN) {
                 servfail(res);
                 break;
@@ -319,6 +320,7 @@ static int cached_result(dns_cache_t *cache, const dns_db_t *db, const ldns_rdf 
         dns_result_t part;
         if (dns_resolve_result(db, cur, qtype, region, false, &part, err) != 0)
             goto fail;
+        res->rules |= part.rules;
         int rc = store_result(cache, cur, qtype, &part, now_ns);
         if (rc == 0)
             rc = append_db_part(res, &part, visited, nvisited);
@@ -354,6 +356,8 @@ int dns_cache_resolve(dns_cache_t *cache, const dns_db_t *db, const char *qname,
         rc = dns_resolve_result(db, name, qtype, region, true, &r, err);
     else
         rc = cached_result(cache, db, name, qtype, region, now_ns, &r, &from_cache, err);
+    if (rc == 0 && from_cache)
+        rules_mark(&r.rules, RULE_D4); /* coverage: a cache hit */
     if (rc == 0)
         rc = dns_answer_build(name, qtype, id, &r, out, err);
     if (rc == 0)

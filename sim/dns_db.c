@@ -342,8 +342,33 @@ dns_view_t *dns_db_view_find(const dns_db_t *db, const ldns_rdf *origin, const c
 
 /* ---- read access ---- */
 
-const dns_view_t *dns_db_view_for(const dns_db_t *db, const ldns_rdf *name, const char *region)
+/* The suffix of name's wire form that starts at off (a wire name itself). */
+static ldns_rdf suffix_at(const ldns_rdf *name, size_t off)
 {
+    ldns_rdf suffix = {._size = ldns_rdf_size(name) - off, ._type = LDNS_RDF_TYPE_DNAME,
+                       ._data = (void *)((const uint8_t *)ldns_rdf_data(name) + off)};
+    return suffix;
+}
+
+/* True when a zone's origin is a proper suffix of name starting after off (its next label). */
+static bool zone_above(const dns_db_t *db, const ldns_rdf *name, size_t off)
+{
+    const uint8_t *wire = ldns_rdf_data(name);
+    size_t size = ldns_rdf_size(name);
+    while (off < size && wire[off] != 0) {
+        off += (size_t)wire[off] + 1;
+        ldns_rdf suffix = suffix_at(name, off);
+        if (off < size && zone_find(db, &suffix) != NULL)
+            return true;
+    }
+    return false;
+}
+
+const dns_view_t *dns_db_view_pick(const dns_db_t *db, const ldns_rdf *name, const char *region,
+                                   unsigned *how)
+{
+    if (how != NULL)
+        *how = 0;
     if (name == NULL || ldns_rdf_get_type(name) != LDNS_RDF_TYPE_DNAME)
         return NULL;
     const uint8_t *wire = ldns_rdf_data(name);
@@ -351,21 +376,29 @@ const dns_view_t *dns_db_view_for(const dns_db_t *db, const ldns_rdf *name, cons
     /* Each suffix of the wire name is itself a wire name: look them up longest first without
      * copying, through a stack rdf pointing into name. */
     for (size_t off = 0; off < size;) {
-        ldns_rdf suffix = {._size = size - off, ._type = LDNS_RDF_TYPE_DNAME,
-                           ._data = (void *)(wire + off)};
+        ldns_rdf suffix = suffix_at(name, off);
         dns_zone_t *z = zone_find(db, &suffix);
         if (z != NULL) {
             dns_view_t **slot = region != NULL ? zone_view_slot(z, region) : NULL;
-            if (slot != NULL && *slot != NULL)
-                return *slot;
-            if (z->deflt != NULL)
-                return z->deflt;
+            const dns_view_t *v = slot != NULL && *slot != NULL ? *slot : z->deflt;
+            if (v != NULL) {
+                if (how != NULL && v != z->deflt)
+                    *how |= DNS_PICK_REGIONAL;
+                if (how != NULL && zone_above(db, name, off))
+                    *how |= DNS_PICK_NESTED;
+                return v;
+            }
         }
         if (wire[off] == 0)
             break;
         off += (size_t)wire[off] + 1;
     }
     return NULL;
+}
+
+const dns_view_t *dns_db_view_for(const dns_db_t *db, const ldns_rdf *name, const char *region)
+{
+    return dns_db_view_pick(db, name, region, NULL);
 }
 
 const ldns_rdf *dns_view_origin(const dns_view_t *view)

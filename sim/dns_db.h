@@ -151,6 +151,12 @@ const dns_scripted_t *dns_db_script_find(const dns_db_t *db, const ldns_rdf *qna
  * the zone with the longest origin equal to or enclosing name that has a view for region or a
  * default view. NULL when no zone applies (REFUSED). */
 const dns_view_t *dns_db_view_for(const dns_db_t *db, const ldns_rdf *name, const char *region);
+/* The same, and *how (may be NULL) tells how the view was picked, for rule coverage:
+ * DNS_PICK_REGIONAL when it is a region's view, not the default (D3); DNS_PICK_NESTED when
+ * another zone with a shorter origin also encloses name, so the longest origin decided (D1). */
+enum { DNS_PICK_REGIONAL = 1, DNS_PICK_NESTED = 2 };
+const dns_view_t *dns_db_view_pick(const dns_db_t *db, const ldns_rdf *name, const char *region,
+                                   unsigned *how);
 
 const ldns_rdf *dns_view_origin(const dns_view_t *view);
 /* The apex SOA record, or the synthetic one. */

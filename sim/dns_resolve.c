@@ -130,12 +130,14 @@ int dns_resolve_result(const dns_db_t *db, const ldns_rdf *qname, uint16_t qtype
     memset(out, 0, sizeof *out);
     if (use_scripts && (out->script = dns_db_script_find(db, qname, qtype)) != NULL) {
         out->rcode = out->script->raw ? -1 : out->script->rcode;
+        rules_mark(&out->rules, RULE_D5);
         return 0;
     }
     if ((out->answer = ldns_rr_list_new()) == NULL)
         goto oom;
     if (dns_qtype_is_meta(qtype)) {
         out->rcode = LDNS_RCODE_NOTIMPL;
+        rules_mark(&out->rules, RULE_D2);
         return 0;
     }
     const ldns_rdf *visited[DNS_MAX_CHAIN + 1];
@@ -147,14 +149,22 @@ int dns_resolve_result(const dns_db_t *db, const ldns_rdf *qname, uint16_t qtype
         if ((lc = ldns_rdf_clone(cur)) == NULL)
             goto oom;
         ldns_dname2canonical(lc);
-        const dns_view_t *view = dns_db_view_for(db, lc, region);
+        unsigned how;
+        const dns_view_t *view = dns_db_view_pick(db, lc, region, &how);
         if (view == NULL) {
             out->rcode = LDNS_RCODE_REFUSED;
+            rules_mark(&out->rules, RULE_D1);
             break;
         }
+        if (how & DNS_PICK_REGIONAL)
+            rules_mark(&out->rules, RULE_D3);
+        if (how & DNS_PICK_NESTED)
+            rules_mark(&out->rules, RULE_D1);
         const dns_node_t *node;
         bool wildcard;
         int found = lookup(view, lc, &node, &wildcard);
+        if (wildcard || found != FOUND_DATA) /* synthesis, NXDOMAIN, or NODATA of an ENT */
+            rules_mark(&out->rules, RULE_D1);
         if (found == FOUND_NOTHING || found == FOUND_EMPTY) {
             out->rcode = found == FOUND_NOTHING ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR;
             if ((out->soa = negative_soa(view)) == NULL)
@@ -163,6 +173,9 @@ int dns_resolve_result(const dns_db_t *db, const ldns_rdf *qname, uint16_t qtype
         }
         const ldns_rdf *owner = wildcard ? cur : NULL;
         const dns_rrset_t *set = dns_node_rrset(node, qtype);
+        if (set != NULL && (qtype == LDNS_RR_TYPE_CNAME || dns_rrset_count(set) >= 2))
+            rules_mark(&out->rules, RULE_D2); /* the CNAME itself, not followed; or records
+                                                 to list in zone-file order */
         if (set != NULL) {
             for (size_t i = 0; i < dns_rrset_count(set); i++)
                 if (push_copy(out->answer, dns_rrset_rr(set, i), owner) != 0)
@@ -178,6 +191,7 @@ int dns_resolve_result(const dns_db_t *db, const ldns_rdf *qname, uint16_t qtype
                 goto oom;
             break;
         }
+        rules_mark(&out->rules, RULE_D2); /* a CNAME to follow, or the limit */
         if (out->chain_len == DNS_MAX_CHAIN) {
             servfail(out);
             break;
@@ -322,8 +336,12 @@ int dns_answer_build(const ldns_rdf *qname, uint16_t qtype, uint16_t id, const d
                      dns_answer_t *out, errinfo_t *err)
 {
     memset(out, 0, sizeof *out);
-    if (r->script != NULL && r->script->raw)
-        return build_raw(r->script, id, out, err);
+    if (r->script != NULL && r->script->raw) {
+        int rc = build_raw(r->script, id, out, err);
+        if (rc == 0)
+            out->d_rules = dns_rules_pack(r->rules | rules_of(RULE_D5));
+        return rc;
+    }
     const ldns_rr_list *answer = r->script != NULL ? r->script->rrs : r->answer;
     size_t n = answer != NULL ? ldns_rr_list_rr_count(answer) : 0;
     int rcode = r->script != NULL ? r->script->rcode : r->rcode;
@@ -362,6 +380,7 @@ int dns_answer_build(const ldns_rdf *qname, uint16_t qtype, uint16_t id, const d
     out->rcode = rcode;
     out->truncated = kept < n;
     out->scripted = r->script != NULL;
+    out->d_rules = dns_rules_pack(r->rules | (out->scripted ? rules_of(RULE_D5) : 0));
     out->chain_len = r->script != NULL ? 0 : (unsigned)(r->chain_len < kept ? r->chain_len : kept);
     if (answer != NULL)
         summarise(answer, kept, out);

@@ -39,6 +39,7 @@
 
 #include "dns_db.h"
 #include "errinfo.h"
+#include "rules.h"
 
 #define DNS_MAX_CHAIN 16
 #define DNS_MAX_MESSAGE 65535 /* bytes: the most any DNS transport carries */
@@ -56,7 +57,22 @@ typedef struct {
     unsigned ancount;  /* records in the answer section (0 for raw scripted bytes) */
     unsigned chain_len; /* CNAME records followed (a qtype CNAME answer's record not counted) */
     char first_addr[DNS_ADDR_TEXT_MAX]; /* first A or AAAA of the answer section, "" if none */
+    /* Rule coverage: the D rules that decided this answer (see dns_result_t), one bit each,
+     * D1 in bit 0 (dns_answer_rules). Packed into a byte the struct's padding holds: answers
+     * are copied on every memo hit (dns_memo.h), and a bigger struct costs there. */
+    uint8_t d_rules;
 } dns_answer_t;
+
+/* The rules of an answer (D1-D5), and an answer's byte for a set (only its D rules kept). */
+static inline rules_t dns_answer_rules(const dns_answer_t *a)
+{
+    return (rules_t)a->d_rules << RULE_D1;
+}
+static inline uint8_t dns_rules_pack(rules_t r)
+{
+    return (uint8_t)(r >> RULE_D1 & 0x1f);
+}
+_Static_assert(RULE_D5 - RULE_D1 == 4, "the D rules fit in d_rules");
 
 /* Frees the wire bytes and zeroes the answer (NULL allowed). */
 void dns_answer_clear(dns_answer_t *a);
@@ -81,6 +97,17 @@ typedef struct {
     size_t chain_len;     /* leading CNAME records of answer that were followed */
     ldns_rr *soa;         /* owned: negative answers' authority record, else NULL */
     const dns_scripted_t *script; /* D5: non-NULL when a script answered (owned by the db) */
+    /* Rule coverage (rules.h), the rules whose logic decided this result:
+     *   D1  REFUSED under no zone; a zone picked over another that also encloses the name
+     *       (longest origin); a wildcard synthesised; NXDOMAIN or an empty non-terminal's NODATA
+     *       decided by the closest encloser;
+     *   D2  a CNAME followed; a chain ended in SERVFAIL (17th CNAME, or a loop); a qtype CNAME
+     *       answered with the CNAME itself (not followed); a meta qtype answered NOTIMP; an
+     *       RRset of two or more records listed in zone-file order;
+     *   D3  a region's view answered, not the default one;
+     *   D4  (dns_cache) some of the answer came from a node's cache;
+     *   D5  a script answered. */
+    rules_t rules;
 } dns_result_t;
 
 /* Resolves qname (as asked; its case is kept in synthesised owners) per the rules above.

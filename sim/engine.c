@@ -50,6 +50,12 @@ struct engine {
 
     bool misused;
     errinfo_t misuse;
+
+    /* T1 coverage: the instant of the events being run, the first sequence number scheduled
+     * at it, whether a timeline event ran at it, and whether T1's order decided anything. */
+    bool inst_any, inst_timeline, t1_ordered;
+    sim_time_t inst_time;
+    uint64_t inst_seq0;
 };
 
 /* The heap's child selection is unpredictable; both forms let the compiler use flags and
@@ -340,6 +346,30 @@ bool engine_next_time(engine_t *e, sim_time_t *at)
     return true;
 }
 
+/* T1 coverage: at one instant, a second timeline event (file order decided), or a generated
+ * event scheduled before the instant running after a timeline event (the class order decided:
+ * zero-delay events the timeline event itself created are not counted). */
+static void note_order(engine_t *e, sim_time_t at, bool timeline, uint64_t seq)
+{
+    if (!e->inst_any || at != e->inst_time) {
+        e->inst_any = true;
+        e->inst_time = at;
+        e->inst_seq0 = e->next_seq;
+        e->inst_timeline = false;
+    }
+    if (timeline) {
+        e->t1_ordered |= e->inst_timeline;
+        e->inst_timeline = true;
+    } else if (e->inst_timeline && seq < e->inst_seq0) {
+        e->t1_ordered = true;
+    }
+}
+
+bool engine_t1_ordered(const engine_t *e)
+{
+    return e->t1_ordered;
+}
+
 /* Runs events with time <= until. Returns 0, or -1 with err set. */
 static int run_events(engine_t *e, sim_time_t until, errinfo_t *err)
 {
@@ -379,9 +409,11 @@ static int run_events(engine_t *e, sim_time_t until, errinfo_t *err)
             break;
         }
         uint32_t i = KEY_SLOT(top->key);
+        bool timeline = (top->key >> KEY_CLASS_SHIFT) == ENGINE_TIMELINE;
         slot_t s = e->slots[i];
         slot_release(e, i);
         heap_pop(e);
+        note_order(e, at, timeline, s.seq);
         e->now = at;
         e->events_run++;
         s.fn(e, s.ctx, s.arg);

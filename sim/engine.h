@@ -105,6 +105,10 @@ uint64_t engine_events_run(const engine_t *e);
 bool engine_next_time(engine_t *e, sim_time_t *at);
 /* The first misuse message, or NULL. */
 const char *engine_error(const engine_t *e);
+/* Rule coverage (T1): true once T1's order decided something: two timeline events ran at one
+ * instant (file order), or a generated event scheduled before an instant ran at it after a
+ * timeline event of that instant (timeline first). */
+bool engine_t1_ordered(const engine_t *e);
 
 /* Runs every event with time <= t, in order, including those scheduled at t while running
  * (T1: an expectation at t is checked once no event at a time <= t remains), then sets the

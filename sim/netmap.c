@@ -130,6 +130,8 @@ nm_delivery_t *netmap_open(world_t *w, uint32_t node)
             netmap_delivery_release(w, d);
             return NULL;
         }
+        if (w->set.propagation_jitter > 0)
+            w_mark(w, RULE_T3); /* coverage: j(n) is a T3 hash */
         if (!engine_timer_is_set(engine_schedule(w->eng, at, ENGINE_GENERATED, deliver_cb, w,
                                                  (uint64_t)(uintptr_t)d))) {
             netmap_delivery_release(w, d);

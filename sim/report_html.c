@@ -186,23 +186,30 @@ static const char **claimed_rules(const run_result_t *r, size_t *n)
     return rules_sorted(out, *n);
 }
 
-/* The rule coverage counts what the results say a scenario covers. Results do not yet carry
- * the rules a run reached (from the code paths it took); until they do, the rules its
- * expectations claim are shown, and labelled so. Once run_result_t has them (say char
- * **rules_reached, size_t n_rules_reached, also in results.json), the list function is
- *     static const char **reached_rules(const run_result_t *r, size_t *n)
- *     {
- *         *n = 0;
- *         return rules_sorted(rules_add(NULL, n, r->rules_reached, r->n_rules_reached), *n);
- *     }
- * and the switch is this one line: {"reached", "A scenario counts for the rules its run
- * reached (code paths taken).", reached_rules}. */
+/* The rules a run reached: those whose logic decided something on the code paths the run took
+ * (run_result_t.rules_reached), in RULES order. rule_name gives static strings. */
+static const char **reached_rules(const run_result_t *r, size_t *n)
+{
+    *n = 0;
+    const char **out = malloc((rules_count(r->rules_reached) + 1) * sizeof *out);
+    if (out == NULL)
+        return NULL;
+    for (int id = rules_next(r->rules_reached, 0); id != RULE_NONE;
+         id = rules_next(r->rules_reached, id + 1))
+        out[(*n)++] = rule_name(id);
+    return out;
+}
+
+/* The rule coverage counts, per rule, the scenarios whose runs reached it (code paths taken,
+ * not the IDs a scenario claims); the scenario pages show both lists. */
+const html_rules_source_t html_rules_claimed = {
+    "claimed", "The rules the scenario's expectations name.", claimed_rules};
+
 const html_rules_source_t html_rules_source = {
-    "claimed",
-    "A scenario counts for the rules its expectations name: what it claims to test. The results "
-    "do not record yet which rules a run reached (the code paths it took), so this is a claim, "
-    "not measured coverage.",
-    claimed_rules};
+    "reached",
+    "A scenario counts for a rule when its run reached the rule's logic: the code paths the "
+    "model and the simulator took, not the rule IDs the scenario names.",
+    reached_rules};
 
 /* ---- the writer ---- */
 

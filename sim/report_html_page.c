@@ -47,14 +47,17 @@ static void write_meta(FILE *f, const run_result_t *r)
                  r->records);
         meta_row(f, "Run", b, false);
     }
-    size_t n = 0;
-    const char **rules = html_rules_source.list(r, &n);
-    fprintf(f, "<tr><th>Rules (%s)</th><td>", html_rules_source.label);
-    write_rules_inline(f, (char *const *)rules, n);
-    if (n == 0)
-        fputs("<span class=\"muted\">none</span>", f);
-    fputs("</td></tr>\n", f);
-    free(rules);
+    const html_rules_source_t *sources[] = {&html_rules_claimed, &html_rules_source};
+    for (size_t k = 0; k < sizeof sources / sizeof sources[0]; k++) {
+        size_t n = 0;
+        const char **rules = sources[k]->list(r, &n);
+        fprintf(f, "<tr><th>Rules (%s)</th><td>", sources[k]->label);
+        write_rules_inline(f, (char *const *)rules, n);
+        if (n == 0)
+            fputs("<span class=\"muted\">none</span>", f);
+        fputs("</td></tr>\n", f);
+        free(rules);
+    }
     if (r->error)
         meta_row(f, "Error", r->error, false);
     fputs("</table>\n", f);

@@ -22,7 +22,8 @@ typedef struct {
     const char **(*list)(const run_result_t *r, size_t *n);
 } html_rules_source_t;
 
-extern const html_rules_source_t html_rules_source;
+extern const html_rules_source_t html_rules_source;  /* the coverage table: reached */
+extern const html_rules_source_t html_rules_claimed; /* what the expectations name */
 
 /* <!DOCTYPE html> ... <body><main>: title is escaped. */
 void html_begin(FILE *f, const char *title);

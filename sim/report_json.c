@@ -23,6 +23,15 @@ static json_t *strings(char *const *v, size_t n)
     return a;
 }
 
+/* Rule IDs in RULES order (rules.h). */
+static json_t *rule_names(rules_t set)
+{
+    json_t *a = json_array();
+    for (int r = rules_next(set, 0); a && r != RULE_NONE; r = rules_next(set, r + 1))
+        json_array_append_new(a, json_string(rule_name(r)));
+    return a;
+}
+
 static json_t *time_text(sim_time_t t)
 {
     char b[SIMTIME_BUF];
@@ -73,6 +82,7 @@ json_t *report_json_result(const run_result_t *r, bool with_trace)
     json_object_set_new(o, "diagnostics", strings(r->diags, r->n_diags));
     json_object_set_new(o, "diagnostic_errors", json_integer((json_int_t)r->n_diag_errors));
     json_object_set_new(o, "warnings", strings(r->warnings, r->n_warnings));
+    json_object_set_new(o, "rules_reached", rule_names(r->rules_reached));
     json_t *checks = json_array();
     for (size_t i = 0; checks && i < r->n_checks; i++)
         json_array_append_new(checks, check_json(&r->checks[i]));
@@ -134,6 +144,28 @@ static int get_strings(const json_t *o, const char *key, char ***out, size_t *n,
         if (((*out)[i] = strdup(s)) == NULL)
             return -1;
         (*n)++;
+    }
+    return 0;
+}
+
+/* "rules_reached": rule IDs; absent reads as none (results written before it existed). */
+static int get_rules(const json_t *o, const char *key, rules_t *out, errinfo_t *err)
+{
+    json_t *a = json_object_get(o, key);
+    *out = 0;
+    if (a == NULL)
+        return 0;
+    if (!json_is_array(a)) {
+        errinfo_set(err, "result field '%s' is not an array", key);
+        return -1;
+    }
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        int r = rule_parse(json_string_value(json_array_get(a, i)));
+        if (r == RULE_NONE) {
+            errinfo_set(err, "result field '%s[%zu]' is not a rule ID", key, i);
+            return -1;
+        }
+        rules_mark(out, r);
     }
     return 0;
 }
@@ -218,7 +250,8 @@ int report_json_parse_result(const json_t *j, run_result_t *out, errinfo_t *err)
         get_int(j, "end_ns", &out->end_time, err) != 0 ||
         get_str(j, "error", true, &out->error, err) != 0 ||
         get_strings(j, "diagnostics", &out->diags, &out->n_diags, err) != 0 ||
-        get_strings(j, "warnings", &out->warnings, &out->n_warnings, err) != 0)
+        get_strings(j, "warnings", &out->warnings, &out->n_warnings, err) != 0 ||
+        get_rules(j, "rules_reached", &out->rules_reached, err) != 0)
         goto fail;
     if (get_int(j, "events", &v, err) != 0)
         goto fail;

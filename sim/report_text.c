@@ -118,10 +118,14 @@ void report_text_scenario(FILE *out, const run_result_t *r, const report_text_op
     if (o->wall)
         fprintf(out, ", %.3f s", r->wall_seconds);
     fputc('\n', out);
-    if (o->verbose)
+    if (o->verbose) {
         fprintf(out, "      seed %llu, fingerprint %s, %llu events, %llu trace records\n",
                 (unsigned long long)r->seed, r->fingerprint, (unsigned long long)r->events,
                 (unsigned long long)r->records);
+        char rules[3 * RULE_COUNT + 1];
+        rules_format(r->rules_reached, rules, sizeof rules);
+        fprintf(out, "      rules reached: %s\n", rules[0] ? rules : "none");
+    }
     if (r->status == RUN_ERROR)
         fprintf(out, "      the run stopped: %s\n", r->error ? r->error : "");
     for (size_t i = 0; i < r->n_checks; i++) {

@@ -100,6 +100,8 @@ static void take_diags(run_result_t *out, const diag_list_t *d)
     if (diag_list_summary(d, sum, sizeof sum))
         push_string(&out->diags, &out->n_diags, sum);
     out->n_diag_errors += d->n_errors;
+    /* Rule coverage: what the load's checks decided, and S4 when one rejected the file. */
+    out->rules_reached |= d->rules | (d->n_errors > 0 ? rules_of(RULE_S4) : 0);
 }
 
 /* ---- trace context ---- */
@@ -326,11 +328,13 @@ void runner_run_scenario(const scenario_t *s, const diag_list_t *load_diags,
     if (o.validate_only) {
         for (size_t i = 0; i < s->n_expects; i++)
             check_not_run(s, i, "validated only", &out->checks[i]);
+        out->rules_reached |= world_rules(sw.world); /* the converged start ran */
         out->status = RUN_PASS;
         scenario_world_free(&sw);
         return;
     }
     run_world(s, &sw, out);
+    out->rules_reached |= world_rules(sw.world);
 
     trace_t *tr = world_trace(sw.world);
     trace_fingerprint(tr, out->fingerprint);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "check.h"
+#include "rules.h"
 #include "scenario.h"
 
 typedef enum {
@@ -61,6 +62,9 @@ typedef struct {
     size_t n_checks;
     char *trace;          /* keep_trace: every record with its newline, else NULL */
     size_t trace_len;
+    rules_t rules_reached; /* rule coverage: the rules whose logic decided something in this
+                              scenario (the load's marks, S4 for a load or build error, and
+                              world_rules after the run), never the rules it claims */
     double wall_seconds;  /* set by the command line for terminals; never in a report file */
 } run_result_t;
 

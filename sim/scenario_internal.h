@@ -52,6 +52,20 @@ typedef struct {
     size_t policies_cap;
 } ld_t;
 
+/* Rule coverage of the load (diag.h), marked where a load-time check decides something:
+ *   N1  scenario_policy.c:app_domains    a configured domain was checked (and normalised)
+ *   N4  scenario_policy.c:app_domains    a configured domain was rejected for its '*'
+ *   N5  scenario_policy.c:app_domains, load_route_approvers; scenario_read.c:ld_prefix_list
+ *       a duplicate domain, approver prefix or route collapsed
+ *   S3  scenario_policy.c:load_body, load_nodeattr, check_target   a policy section, key,
+ *       capability or target selector ignored with a warning
+ *   S5  scenario_policy.c:app_domains    more than 250 domains
+ * S4 (a load error) is the runner's: any error in the list. */
+static inline void ld_mark(ld_t *ld, int r)
+{
+    rules_mark(&ld->diags->rules, r);
+}
+
 /* ---- sources (scenario_json.c) ---- */
 
 /* Reads path (at most SCENARIO_MAX_FILE_BYTES) into a new source named `name`. NULL after

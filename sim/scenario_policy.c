@@ -52,12 +52,15 @@ static bool check_target(ld_t *ld, const jv_t *v, const char *s)
         return ld_tag(ld, v, &view);
     }
     if (strchr(s, ':') != NULL || strchr(s, '@') != NULL) {
+        ld_mark(ld, RULE_S3);
         ld_warn(ld, v, "target '%s' is not modelled (S3 selectors are \"*\", tags and node names); "
                        "it matches no node", s);
         return true;
     }
-    if (strmap_find(ld->node_names, s, strlen(s)) == NULL)
+    if (strmap_find(ld->node_names, s, strlen(s)) == NULL) {
+        ld_mark(ld, RULE_S3);
         ld_warn(ld, v, "target '%s' matches no node of this scenario", s);
+    }
     return true;
 }
 
@@ -102,8 +105,12 @@ static void app_domains(pol_t *pl, scenario_app_t *a, const jv_t *v)
             continue;
         dn_domain_t d;
         errinfo_t e;
+        ld_mark(ld, RULE_N1);
         if (!dn_domain_parse(text, strlen(text), &d, &e)) {
-            ld_err(ld, &el, "%s (%s)", e.msg, strstr(e.msg, "'*'") != NULL ? "N4" : "N1");
+            bool star = strstr(e.msg, "'*'") != NULL;
+            if (star)
+                ld_mark(ld, RULE_N4);
+            ld_err(ld, &el, "%s (%s)", e.msg, star ? "N4" : "N1");
             continue;
         }
         bool added_here = false, added_all = false;
@@ -112,12 +119,15 @@ static void app_domains(pol_t *pl, scenario_app_t *a, const jv_t *v)
             ld_oom(ld);
             break;
         }
-        if (!added_here)
+        if (!added_here) {
+            ld_mark(ld, RULE_N5);
             continue; /* N5: a set */
+        }
         a->domains[a->n_domains++] = d;
         if (added_all && strmap_count(pl->domains) == SCENARIO_MAX_DOMAINS + 1 &&
             !pl->too_many_reported) {
             pl->too_many_reported = true;
+            ld_mark(ld, RULE_S5);
             ld_err(ld, &el, "'%s' is domain number %u across all apps of this policy; at most %u "
                             "are allowed (S5)",
                    d.name, SCENARIO_MAX_DOMAINS + 1, SCENARIO_MAX_DOMAINS);
@@ -166,8 +176,12 @@ static void load_nodeattr(pol_t *pl, const jv_t *v)
 {
     ld_t *ld = pl->ld;
     jv_t f[NA_COUNT];
-    if (!ld_object(ld, v, nodeattr_keys, NA_COUNT, f, LD_ICASE, nodeattr_ignored,
-                   "only app connectors are modelled (S3)"))
+    size_t warned = ld->diags->n_warnings; /* ld_object warns only for ignored keys */
+    bool is_object = ld_object(ld, v, nodeattr_keys, NA_COUNT, f, LD_ICASE, nodeattr_ignored,
+                               "only app connectors are modelled (S3)");
+    if (ld->diags->n_warnings > warned)
+        ld_mark(ld, RULE_S3);
+    if (!is_object)
         return;
     char **targets = NULL;
     size_t n_targets = 0;
@@ -179,6 +193,7 @@ static void load_nodeattr(pol_t *pl, const jv_t *v)
         jv_iter_init(&it, &f[NA_APP]);
         while (jv_iter_next(&it, &cap)) {
             if (strcmp(cap.key, APP_CONNECTORS_CAP) != 0) {
+                ld_mark(ld, RULE_S3);
                 ld_warn_key(ld, &cap, "capability '%s' is ignored: only \"" APP_CONNECTORS_CAP
                                       "\" is modelled (S3)", cap.key);
                 continue;
@@ -276,8 +291,10 @@ static void load_route_approvers(pol_t *pl, const jv_t *v)
             *slot = p->n_route_approvers;
             p->route_approvers[p->n_route_approvers++] =
                 (scenario_route_approver_t){prefix, approvers, n_approvers};
-        } else if (!merge_approvers(ld, &p->route_approvers[*slot], approvers, n_approvers)) {
-            break;
+        } else {
+            ld_mark(ld, RULE_N5); /* one prefix spelt twice: one entry */
+            if (!merge_approvers(ld, &p->route_approvers[*slot], approvers, n_approvers))
+                break;
         }
     }
     strmap_free(seen);
@@ -346,8 +363,13 @@ static void load_body(ld_t *ld, scenario_policy_t *p, const jv_t *root)
         return;
     }
     jv_t f[P_COUNT];
-    if (ld_object(ld, root, policy_keys, P_COUNT, f, LD_ICASE, policy_ignored,
-                  "this policy section is not modelled (S3: every node sees every node)")) {
+    size_t warned = ld->diags->n_warnings; /* ld_object warns only for ignored keys */
+    bool is_object = ld_object(ld, root, policy_keys, P_COUNT, f, LD_ICASE, policy_ignored,
+                               "this policy section is not modelled (S3: every node sees every "
+                               "node)");
+    if (ld->diags->n_warnings > warned)
+        ld_mark(ld, RULE_S3);
+    if (is_object) {
         size_t n;
         if (f[P_NODE_ATTRS].j != NULL && ld_array(ld, &f[P_NODE_ATTRS], 0, &n)) {
             jv_iter_t it;

@@ -342,6 +342,8 @@ bool ld_prefix_list(ld_t *ld, const jv_t *v, bool (*check)(ld_t *, const jv_t *,
         }
         if (added)
             list[k++] = p;
+        else if (check != NULL)
+            ld_mark(ld, RULE_N5); /* routes (the checked lists) are a set; expectations' are not */
     }
     strmap_free(seen);
     free(*out);

@@ -37,6 +37,8 @@ static int add_zone(dns_db_t *db, const scenario_t *s, size_t i, diag_list_t *di
     char path[64];
     snprintf(path, sizeof path, "dns.zones[%zu]", i);
     errinfo_t err = {{0}};
+    if (z->file != NULL)
+        rules_mark(&diags->rules, RULE_D1); /* coverage: an RFC 1035 master file is read */
     if (z->file != NULL && dns_db_add_zone_file(db, z->file, origin, view, &err) != 0) {
         build_error(diags, s, z->line, z->col, path, err.msg);
         return -1;

@@ -150,6 +150,8 @@ int world_start(world_t *w, errinfo_t *err)
         return -1;
     }
     w->started = true;
+    if (w->n_nodes > 0)
+        w_mark(w, RULE_S1); /* coverage: the nodes are built */
     if (setup_nodes(w) < 0 || converge(w) < 0) {
         w->failed = true;
         errinfo_set(err, "out of memory while building the initial state");
@@ -336,6 +338,17 @@ size_t world_find_flow(const world_t *w, const char *id)
 uint64_t world_route_changes(const world_t *w, size_t node)
 {
     return node < w->n_nodes ? w->nodes[node].route_changes : 0;
+}
+
+rules_t world_rules(const world_t *w)
+{
+    rules_t r = w->rules;
+    if (engine_t1_ordered(w->eng))
+        rules_mark(&r, RULE_T1);
+    for (size_t i = 0; i < w->n_nodes; i++)
+        if (w->nodes[i].conn)
+            r |= conn_rules(w->nodes[i].conn);
+    return r;
 }
 
 trace_t *world_trace(world_t *w)

@@ -117,6 +117,7 @@
 #include "errinfo.h"
 #include "pfx.h"
 #include "pfxset.h"
+#include "rules.h"
 #include "simtime.h"
 #include "trace.h"
 
@@ -325,6 +326,55 @@ size_t world_find_flow(const world_t *w, const char *id);
 
 /* C4: route changes the node emitted so far. */
 uint64_t world_route_changes(const world_t *w, size_t node);
+
+/* Rule coverage (model/rules.h): every rule whose logic decided something in this world so far:
+ * the world's own marks, T1 from the engine, and every connector's conn_rules (C1-C7, L1-L5,
+ * N2-N4). The world marks (file:function):
+ *   T1  engine.c:note_order         two timeline events at one instant, or a generated event
+ *                                    scheduled earlier running after a timeline event at it
+ *   T2  client_dns.c:send_requests, lookup   a DNS leg with latency > 0 (fault delays apart)
+ *       client_dns.c:arrive_cb, client_query_start   a lookup delayed by upstream_rtt > 0
+ *       connector.c:schedule_report   a route report delayed by advertise_delay > 0
+ *   T3  netmap.c:netmap_open          a delivery time with propagation_jitter > 0 (P7)
+ *       control_flush.c:elect_for     a regional load-balancing election among 2+ advertisers
+ *   S1  world.c:world_start           the nodes were built
+ *   S2  world_events.c:run_event, query_event, flow_event   a timeline event ran (applied or
+ *       rejected: S2 decides which events apply)
+ *   S3  control_policy.c:control_compute_groups   an app's targets left some node out
+ *       (and the loader: a policy section or target ignored with a warning, diag.h)
+ *   S4  world_trace.c:wt_rejected     an event was rejected at run time (and the runner: a
+ *       load or build error)
+ *   S5  control.c:find_or_add, enter  a >10,000-routes warning (and the loader: > 250 domains)
+ *   N5  control_policy.c:control_compute_configs   duplicates collapsed in an apps union
+ *   C2  client.c:client_apply_delivery   a changed app configuration reached the connector
+ *       (a policy change applies at that instant; conn marks control routes applied)
+ *   P1  control.c:enter, leave, control_approve   an approval decided for a prefix entering a
+ *       node's set, erased as it left, or set by an approve/unapprove event
+ *   P2  client_dns.c:client_query_start   a query used a split-DNS entry
+ *   P3  control_flush.c:elect_global, elect_for   an election in P3 order among 2+ advertisers
+ *   P4  world_events.c:run_event (down), control.c:set_online (offline),
+ *       control.c:control_session_back (a loss that ended before detection_delay)
+ *   P5  control_flush.c:elect_global, elect_for   advertisers but none eligible, or the
+ *       prefix left the netmaps
+ *   P6  control_flush.c:elect_for (a regional election), world_events.c:on_latency (a region
+ *       change)
+ *   P7  client.c:client_apply_delivery   a netmap delivery arrived after propagation
+ *   P8  client.c:route (a flow through the selected exit node), control_flush.c:exits (exit
+ *       availability changed), control_flush.c:flush (an exit route left out of elections)
+ *   K1  client_dns.c:client_query_start   a query sent to the connectors of its entry
+ *   K2  client_dns.c:client_query_start   a query resolved locally or through the exit node,
+ *       or an app name sent to the connectors although an exit node is selected
+ *   K3  client.c:mark_lookup (route)  a flow found a route in the table, or a client without
+ *       accept_routes left out a route control elected for the address
+ *   K4  client.c:client_flow_decide   a flow's outcome was decided
+ *   K5  client.c:mark_lookup (route)  a flow decided without a route control had already
+ *       elected for its address (not yet delivered to the client, P7)
+ *   D1-D5  from the answers (dns_resolve.h: dns_answer_rules) via connector.c:
+ *       connector_resolve, and D4 at world_events.c:on_zone_set (a zone change applied);
+ *       D1 also at scenario_world.c:add_zone (a master file read; into the build's diags)
+ * Deliberately not marked: a rule whose code runs but cannot change the outcome (one
+ * advertiser to elect, zero delays, "*" targets); see each mark's comment. */
+rules_t world_rules(const world_t *w);
 
 trace_t *world_trace(world_t *w);
 const trace_t *world_trace_const(const world_t *w);

@@ -71,6 +71,8 @@ static void on_latency(world_t *w, const wevent_t *e)
     int before = n->region;
     if (n->pinned == WORLD_NONE)
         n->region = ctrl_region_update(n->region, n->lat, w->n_regions);
+    if (n->region != before)
+        w_mark(w, RULE_P6); /* coverage: the node moved to another region */
     wt_begin(w, (uint32_t)e->node, "latency");
     trace_str(w->tr, "region", w->regions[e->other]);
     if (e->value < 0)
@@ -92,6 +94,7 @@ static void on_zone_set(world_t *w, const wevent_t *e)
         wt_rejected(w, W_NONE32, "zone_change", err.msg);
         return;
     }
+    w_mark(w, RULE_D4); /* coverage: zone data changed over time */
     wt_begin(w, W_NONE32, "zone_change");
     trace_str(w->tr, "origin", e->s1);
     trace_str(w->tr, "view", e->s2);
@@ -131,12 +134,14 @@ static void on_net(world_t *w, const wevent_t *e, bool on)
 static void query_event(engine_t *eng, void *ctx, uint64_t arg)
 {
     (void)eng;
+    w_mark(ctx, RULE_S2); /* coverage: a timeline event ran */
     client_query_start(ctx, (size_t)arg);
 }
 
 static void flow_event(engine_t *eng, void *ctx, uint64_t arg)
 {
     (void)eng;
+    w_mark(ctx, RULE_S2);
     client_flow_start(ctx, (size_t)arg);
 }
 
@@ -159,12 +164,14 @@ static void run_event(engine_t *eng, void *ctx, uint64_t arg)
     uint32_t node = e->node == WORLD_NONE ? W_NONE32 : (uint32_t)e->node;
     wnode_t *n = node == W_NONE32 ? NULL : &w->nodes[node];
     const char *name = ev_names[e->kind];
+    w_mark(w, RULE_S2); /* coverage: a timeline event ran */
     switch (e->kind) {
     case EV_DOWN:
         if (n->down) {
             wt_rejected(w, node, name, "the node is already down");
             break;
         }
+        w_mark(w, RULE_P4); /* coverage: a node is down */
         n->down = true;
         simple_record(w, node, "node_down");
         if (n->session_up)

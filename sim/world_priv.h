@@ -20,6 +20,7 @@
 #include "learn.h"
 #include "pfxset.h"
 #include "rng.h"
+#include "rules.h"
 #include "strmap.h"
 #include "trace.h"
 #include "world.h"
@@ -365,7 +366,15 @@ struct world {
     pfxset_t *empty;
     struct nm_slab *slabs; /* deliveries (netmap.c) */
     nm_delivery_t *free_deliveries;
+
+    rules_t rules; /* rule coverage of the run so far (world.h); connectors keep their own */
 };
+
+/* Rule coverage: marks rule r as reached (world.h lists where each mark is placed). */
+static inline void w_mark(world_t *w, int r)
+{
+    rules_mark(&w->rules, r);
+}
 
 /* Grows *arr (element size elem) to hold at least need elements. 0 or -1 (out of memory). */
 int w_grow(void **arr, size_t *cap, size_t need, size_t elem);

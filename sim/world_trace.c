@@ -60,6 +60,7 @@ void wt_begin(world_t *w, uint32_t node, const char *kind)
 
 void wt_rejected(world_t *w, uint32_t node, const char *event, const char *reason)
 {
+    w_mark(w, RULE_S4); /* coverage: a rejection at run time is a trace record */
     wt_begin(w, node, "rejected");
     trace_str(w->tr, "event", event);
     trace_str(w->tr, "reason", reason);
