@@ -20,8 +20,9 @@ typedef struct {
 #define MAX_SEQ ((1ULL << (KEY_CLASS_SHIFT - SLOT_BITS)) - 1)
 #define KEY_SLOT(k) ((uint32_t)((k) & (MAX_SLOTS - 1)))
 
-/* A callback slot. seq == 0: free (arg then links the free list). fn == NULL with seq != 0:
- * cancelled, its heap entry not yet discarded. Otherwise pending. */
+/* A callback slot. seq == 0: free (arg then links the free list; fn and ctx are stale and never
+ * read: a heap entry never names a free slot, and a handle's seq is never 0). fn == NULL with
+ * seq != 0: cancelled, its heap entry not yet discarded. Otherwise pending. */
 typedef struct {
     engine_fn fn;
     void *ctx;
@@ -55,9 +56,10 @@ struct engine {
     bool misused;
     errinfo_t misuse;
 
-    /* T1 coverage: the instant of the events being run, the first sequence number scheduled
-     * at it, whether a timeline event ran at it, and whether T1's order decided anything. */
-    bool inst_any, inst_timeline, t1_ordered;
+    /* T1 coverage: the instant of the events being run (-1 before the first event, as no
+     * event is ever at a negative time), the first sequence number scheduled at it, whether a
+     * timeline event ran at it, and whether T1's order decided anything. */
+    bool inst_timeline, t1_ordered;
     sim_time_t inst_time;
     uint64_t inst_seq0;
 };
@@ -78,16 +80,26 @@ static inline bool hent_less(const hent_t *a, const hent_t *b)
 #endif
 
 /* 4-ary heap, root at 0, children of i at 4i+1 .. 4i+4. */
+
+/* Places x into the hole at byte offset q of h, moving larger parents down. Byte offsets: the
+ * parent of the entry at offset q is at ((q - 16) / 4) rounded down to a multiple of 16. */
+static inline void heap_sift_up_at(hent_t *h, size_t q, hent_t x)
+{
+    char *base = (char *)h;
+    while (q > 0) {
+        size_t pq = ((q - sizeof(hent_t)) >> 2) & ~(sizeof(hent_t) - 1);
+        const hent_t *parent = (const hent_t *)(base + pq);
+        if (!hent_less(&x, parent))
+            break;
+        *(hent_t *)(base + q) = *parent;
+        q = pq;
+    }
+    *(hent_t *)(base + q) = x;
+}
+
 static inline void heap_sift_up(hent_t *h, size_t pos, hent_t x)
 {
-    while (pos > 0) {
-        size_t parent = (pos - 1) >> 2;
-        if (!hent_less(&x, &h[parent]))
-            break;
-        h[pos] = h[parent];
-        pos = parent;
-    }
-    h[pos] = x;
+    heap_sift_up_at(h, pos * sizeof(hent_t), x);
 }
 
 /* The smallest of the children c .. min(c + 4, n) - 1 (c < n). */
@@ -123,7 +135,8 @@ static void heap_sift_down(hent_t *h, size_t n, size_t pos, hent_t x)
  * from there. x (the last entry of a pop) nearly always belongs near the bottom, so this saves
  * a comparison per level. The loop handles full groups of four children only (every level but
  * perhaps the last), with pointers, so that a level costs three comparisons and a move. */
-static inline void heap_replace_root(hent_t *h, size_t n, hent_t x)
+static inline __attribute__((always_inline)) void heap_replace_root(hent_t *h, size_t n,
+                                                                   hent_t x)
 {
     hent_t *hole = h;
     if (n >= 5) {
@@ -148,13 +161,12 @@ static inline void heap_replace_root(hent_t *h, size_t n, hent_t x)
         } while (g <= last);
     }
     size_t pos = (size_t)(hole - h);
-    size_t c = 4 * pos + 1;
-    if (c < n) {
-        size_t best = heap_min_child(h, n, c);
+    if (__builtin_expect(4 * pos + 1 < n, 0)) { /* a last, partial group of children */
+        size_t best = heap_min_child(h, n, 4 * pos + 1);
         h[pos] = h[best];
         pos = best;
     }
-    heap_sift_up(h, pos, x);
+    heap_sift_up_at(h, pos * sizeof(hent_t), x);
 }
 
 static inline void heap_pop(engine_t *e)
@@ -187,8 +199,6 @@ static inline void heap_push(engine_t *e, hent_t x)
 static inline void slot_release(engine_t *e, uint32_t i)
 {
     slot_t *s = &e->slots[i];
-    s->fn = NULL;
-    s->ctx = NULL;
     s->seq = 0;
     s->arg = e->free_slot;
     e->free_slot = i;
@@ -223,6 +233,7 @@ engine_t *engine_new(const engine_limits_t *limits)
     e->limits = l;
     e->next_seq = 1;
     e->free_slot = NO_SLOT;
+    e->inst_time = -1;
     return e;
 }
 
@@ -293,7 +304,7 @@ static engine_timer_t schedule_checked(engine_t *e, sim_time_t at, int cls, engi
                (unsigned long long)MAX_SEQ);
         return ENGINE_TIMER_NONE;
     }
-    if (e->heap_len == e->heap_cap && !grow_heap(e)) {
+    if (e->heap_len == e->heap_cap && !e->root_spent && !grow_heap(e)) { /* a spent root is room */
         misuse(e, "out of memory scheduling an event");
         return ENGINE_TIMER_NONE;
     }
@@ -345,7 +356,8 @@ static void bad_delay(engine_t *e, sim_time_t delay)
 
 engine_timer_t engine_after(engine_t *e, sim_time_t delay, engine_fn fn, void *ctx, uint64_t arg)
 {
-    if (__builtin_expect(delay < 0 || delay > SIMTIME_MAX - e->now, 0)) {
+    /* One unsigned comparison: a negative delay becomes larger than any bound (now >= 0). */
+    if (__builtin_expect((uint64_t)delay > (uint64_t)(SIMTIME_MAX - e->now), 0)) {
         bad_delay(e, delay);
         return ENGINE_TIMER_NONE;
     }
@@ -408,10 +420,10 @@ const char *engine_error(const engine_t *e)
     return e->misused ? e->misuse.msg : NULL;
 }
 
-/* Discards cancelled entries at the top; returns the top entry, or NULL when none is pending. */
+/* Discards cancelled entries at the top; returns the top entry, or NULL when none is pending.
+ * The heap must be settled (no spent root). */
 static inline const hent_t *top_pending(engine_t *e)
 {
-    settle(e);
     while (__builtin_expect(e->heap_len > 0, 1)) {
         uint32_t i = KEY_SLOT(e->heap[0].key);
         if (__builtin_expect(e->slots[i].fn != NULL, 1))
@@ -425,6 +437,7 @@ static inline const hent_t *top_pending(engine_t *e)
 
 bool engine_next_time(engine_t *e, sim_time_t *at)
 {
+    settle(e);
     const hent_t *top = top_pending(e);
     if (top == NULL)
         return false;
@@ -438,8 +451,7 @@ bool engine_next_time(engine_t *e, sim_time_t *at)
  * zero-delay events the timeline event itself created are not counted). */
 static inline void note_order(engine_t *e, sim_time_t at, bool timeline, uint64_t seq)
 {
-    if (__builtin_expect(!e->inst_any || at != e->inst_time, 1)) {
-        e->inst_any = true;
+    if (__builtin_expect(at != e->inst_time, 1)) {
         e->inst_time = at;
         e->inst_seq0 = e->next_seq;
         e->inst_timeline = false;
@@ -504,7 +516,7 @@ static int run_events(engine_t *e, sim_time_t until, errinfo_t *err)
         e->now = at;
         e->events_run++;
         s.fn(e, s.ctx, s.arg);
-        settle(e);
+        settle(e); /* top_pending, at the top of the loop, reads the heap as is */
         if (__builtin_expect(e->misused, 0)) {
             errinfo_set(err, "%s", e->misuse.msg);
             rc = -1;
