@@ -789,6 +789,55 @@ static void test_property_vs_brute_force(void)
     free(p.pend);
 }
 
+/* A callback that looks at the queue while it runs: its own event must already be gone. */
+typedef struct {
+    engine_timer_t h[200];
+    log_t log;
+    size_t pending_before, pending_after;
+    bool has_next;
+    sim_time_t next;
+    int cancelled;
+} inspect_t;
+
+static void inspect_fn(engine_t *e, void *ctx, uint64_t arg)
+{
+    (void)arg;
+    inspect_t *in = ctx;
+    in->pending_before = engine_pending(e);
+    in->has_next = engine_next_time(e, &in->next);
+    for (int i = 0; i < 200; i++) /* three quarters: compacts the heap inside the callback */
+        if (i % 4 != 0 && engine_cancel(e, in->h[i]))
+            in->cancelled++;
+    engine_after(e, 0, log_fn, &in->log, 999);
+    in->pending_after = engine_pending(e);
+}
+
+static void test_queue_seen_from_a_callback(void)
+{
+    engine_t *e = engine_new(NULL);
+    inspect_t in = {0};
+    for (int i = 0; i < 200; i++)
+        in.h[i] = engine_schedule(e, 10 + i, ENGINE_GENERATED, log_fn, &in.log, (uint64_t)i);
+    engine_schedule(e, 5, ENGINE_GENERATED, inspect_fn, &in, 0);
+    CU_ASSERT_EQUAL(engine_pending(e), 201);
+    CU_ASSERT_EQUAL(engine_run(e, NULL), 0);
+    CU_ASSERT_EQUAL(in.pending_before, 200);
+    CU_ASSERT_TRUE(in.has_next);
+    CU_ASSERT_EQUAL(in.next, 10);
+    CU_ASSERT_EQUAL(in.cancelled, 150);
+    CU_ASSERT_EQUAL(in.pending_after, 51);
+    /* The zero-delay child first, then the 50 survivors in time order. */
+    CU_ASSERT_EQUAL(in.log.n, 51);
+    CU_ASSERT_EQUAL(in.log.arg[0], 999);
+    CU_ASSERT_EQUAL(in.log.t[0], 5);
+    bool ordered = true;
+    for (int k = 1; k < in.log.n; k++)
+        ordered &= in.log.arg[k] == (uint64_t)(4 * (k - 1)) && in.log.t[k] == 10 + 4 * (k - 1);
+    CU_ASSERT_TRUE(ordered);
+    CU_ASSERT_EQUAL(engine_pending(e), 0);
+    engine_free(e);
+}
+
 void suite_engine(void);
 void suite_engine(void)
 {
@@ -802,6 +851,8 @@ void suite_engine(void)
          test_run_until_sets_clock_and_past_is_noop},
         {"T1 cancel before fire, after fire, twice, stale handle, inside a callback", test_cancel},
         {"T1 cancelling most of a large queue keeps order and counts", test_cancel_many_compacts},
+        {"T1 a callback sees the queue without its own event (pending, next time, compaction)",
+         test_queue_seen_from_a_callback},
         {"T1 deterministic replay: same schedule, same trace fingerprint",
          test_deterministic_replay},
         {"T1 limits.max_events stops a runaway with a clear error", test_limit_max_events},
