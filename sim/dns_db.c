@@ -3,21 +3,11 @@
  * dns_db_script.c. */
 #include "dns_db_priv.h"
 #include "dns_memo.h"
+#include "strmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-uint64_t dns_db_fnv(const void *data, size_t n)
-{
-    const uint8_t *p = data;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
 
 ldns_rdf *dns_db_name_new(const char *text, const char *what, errinfo_t *err)
 {
@@ -482,7 +472,7 @@ int dns_db_rdata_hash(const ldns_rr *rr, uint64_t *out)
     if (c != NULL && buf != NULL) {
         ldns_rr2canonical(c);
         if (ldns_rr_rdata2buffer_wire(buf, c) == LDNS_STATUS_OK) {
-            *out = dns_db_fnv(ldns_buffer_begin(buf), ldns_buffer_position(buf));
+            *out = strmap_hash(ldns_buffer_begin(buf), ldns_buffer_position(buf));
             rc = 0;
         }
     }

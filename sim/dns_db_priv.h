@@ -100,7 +100,5 @@ int dns_view_replace_set(dns_view_t *v, dns_node_t *node, size_t i, ldns_rr *con
                          const uint64_t *hs, size_t n);
 void dns_view_remove_record(dns_view_t *v, dns_node_t *node, size_t i, size_t j);
 
-/* FNV-1a-64 of n bytes. */
-uint64_t dns_db_fnv(const void *data, size_t n);
 
 #endif

@@ -113,33 +113,17 @@ void html_badge(FILE *f, const char *status)
 
 size_t html_rule_ids(const char *const **ids)
 {
-    static const char *list[9 * 9];
-    static char storage[9 * 9][3];
-    static size_t n = 0;
-    if (n == 0) {
-        static const char families[] = "TSNLCPKD";
-        for (const char *fam = families; *fam; fam++)
-            for (char d = '1'; d <= '9'; d++) {
-                char id[3] = {*fam, d, '\0'};
-                if (!scenario_rule_known(id))
-                    continue;
-                memcpy(storage[n], id, 3);
-                list[n] = storage[n];
-                n++;
-            }
-    }
+    static const char *list[RULE_COUNT];
+    for (int r = 0; r < RULE_COUNT; r++)
+        list[r] = rule_name(r); /* static strings; the same every time */
     *ids = list;
-    return n;
+    return RULE_COUNT;
 }
 
 size_t html_rule_rank(const char *id)
 {
-    const char *const *ids;
-    size_t n = html_rule_ids(&ids);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(ids[i], id) == 0)
-            return i;
-    return n;
+    int r = rule_parse(id);
+    return r == RULE_NONE ? RULE_COUNT : (size_t)r;
 }
 
 static int cmp_rule(const void *a, const void *b)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "rules.h"
 #include "scenario_internal.h"
 #include "suggest.h"
 
@@ -12,17 +13,7 @@
 
 bool scenario_rule_known(const char *id)
 {
-    /* The rule families of RULES.md and their highest number. */
-    static const struct {
-        char family;
-        unsigned last;
-    } families[] = {{'T', 3}, {'S', 5}, {'N', 5}, {'L', 5}, {'C', 7}, {'P', 8}, {'K', 5}, {'D', 5}};
-    if (id[0] == '\0' || id[1] < '1' || id[1] > '9' || id[2] != '\0')
-        return false;
-    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
-        if (families[i].family == id[0])
-            return (unsigned)(id[1] - '0') <= families[i].last;
-    return false;
+    return rule_parse(id) != RULE_NONE; /* model/rules.c holds the families of RULES.md */
 }
 
 /* ---- settings ---- */

@@ -405,7 +405,6 @@ static inline bool w_never(sim_time_t at)
 
 /* Trace helpers (world_trace.c). */
 void wt_prefixes(trace_t *t, const char *key, const pfx_t *p, size_t n);
-void wt_pfxset(trace_t *t, const char *key, const pfxset_t *s);
 void wt_addr(trace_t *t, const char *key, const pfx_addr_t *a);
 void wt_prefix(trace_t *t, const char *key, const pfx_t *p);
 void wt_node(trace_t *t, const char *key, const world_t *w, uint32_t node);

@@ -18,21 +18,6 @@ void wt_prefixes(trace_t *t, const char *key, const pfx_t *p, size_t n)
     trace_array_end(t);
 }
 
-static bool visit_prefix(const pfx_t *p, uint64_t value, void *ctx)
-{
-    (void)value;
-    wt_prefix(ctx, NULL, p);
-    return true;
-}
-
-void wt_pfxset(trace_t *t, const char *key, const pfxset_t *s)
-{
-    trace_array_begin(t, key);
-    if (s)
-        pfxset_foreach(s, visit_prefix, t);
-    trace_array_end(t);
-}
-
 void wt_addr(trace_t *t, const char *key, const pfx_addr_t *a)
 {
     if (!a) {
