@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "fsutil.h"
 #include "explain.h"
 #include "report.h"
 #include "runner.h"
@@ -241,17 +242,6 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir);
-    bool slash = n > 0 && dir[n - 1] == '/';
-    size_t len = n + strlen(name) + 2;
-    char *s = malloc(len);
-    if (s)
-        snprintf(s, len, "%s%s%s", dir, slash ? "" : "/", name);
-    return s;
-}
-
 /* Adds every *.json below dir (not following symbolic links to folders, skipping folders
  * named `invalid`). 0, or -1 after printing why. */
 static int walk(const char *dir, paths_t *out)
@@ -267,7 +257,7 @@ static int walk(const char *dir, paths_t *out)
     while ((e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        char *full = join(dir, e->d_name);
+        char *full = path_join(dir, e->d_name);
         struct stat st;
         if (full == NULL || lstat(full, &st) != 0) {
             free(full);
@@ -687,26 +677,6 @@ out:
 
 /* ---- report folder ---- */
 
-static int make_dirs(const char *path)
-{
-    char *p = strdup(path);
-    if (p == NULL)
-        return -1;
-    for (char *c = p + 1; *c; c++) {
-        if (*c != '/')
-            continue;
-        *c = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *c = '/';
-    }
-    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
-}
-
 static int write_reports(const char *dir, out_t *u)
 {
     const run_result_t *rs = u->results;
@@ -715,7 +685,7 @@ static int write_reports(const char *dir, out_t *u)
         fprintf(stderr, "appcsim: cannot create %s: %s\n", dir, strerror(errno));
         return 2;
     }
-    char *junit = join(dir, "junit.xml"), *json = join(dir, "results.json");
+    char *junit = path_join(dir, "junit.xml"), *json = path_join(dir, "results.json");
     errinfo_t err = {{0}};
     int status = 0;
     if (junit == NULL || json == NULL || report_junit_write(junit, rs, n, &err) != 0 ||

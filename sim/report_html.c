@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fsutil.h"
 #include "report_html_priv.h"
 #include "report_view.h"
 #include "strmap.h"
@@ -197,41 +198,10 @@ const html_rules_source_t html_rules_source = {
 
 /* ---- the writer ---- */
 
-static char *join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir);
-    bool slash = n > 0 && dir[n - 1] == '/';
-    size_t len = n + strlen(name) + 2;
-    char *s = malloc(len);
-    if (s)
-        snprintf(s, len, "%s%s%s", dir, slash ? "" : "/", name);
-    return s;
-}
-
-static int make_dir(const char *path)
-{
-    char *p = strdup(path);
-    if (p == NULL)
-        return -1;
-    for (char *c = p + 1; *c; c++) {
-        if (*c != '/')
-            continue;
-        *c = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *c = '/';
-    }
-    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
-}
-
 report_html_t *report_html_new(const char *dir, errinfo_t *err)
 {
     report_html_t *h = calloc(1, sizeof *h);
-    char *pages = join(dir, "scenarios");
+    char *pages = path_join(dir, "scenarios");
     if (h == NULL || pages == NULL || (h->dir = strdup(dir)) == NULL ||
         (h->taken = strmap_new()) == NULL) {
         errinfo_set(err, "%s: out of memory", dir);
@@ -239,7 +209,7 @@ report_html_t *report_html_new(const char *dir, errinfo_t *err)
         report_html_free(h);
         return NULL;
     }
-    if (make_dir(pages) != 0) {
+    if (make_dirs(pages) != 0) {
         errinfo_set(err, "cannot create %s: %s", pages, strerror(errno));
         free(pages);
         report_html_free(h);
@@ -323,7 +293,7 @@ int report_html_scenario(report_html_t *h, const run_result_t *r, errinfo_t *err
         h->cap_pages = cap;
     }
     char *page = page_name(h, r->file ? r->file : "");
-    char *path = page ? join(h->dir, page) : NULL;
+    char *path = page ? path_join(h->dir, page) : NULL;
     h->pages[h->n_pages++] = page;
     if (path == NULL) {
         errinfo_set(err, "%s: out of memory", h->dir);
@@ -600,7 +570,7 @@ static void write_rules(FILE *f, const report_html_t *h, const run_result_t *rs,
  * removed, so that the folder holds what the index links to. Only *.html in scenarios/. */
 static void remove_stale_pages(const report_html_t *h)
 {
-    char *pages = join(h->dir, "scenarios");
+    char *pages = path_join(h->dir, "scenarios");
     DIR *d = pages ? opendir(pages) : NULL;
     if (d == NULL) {
         free(pages);
@@ -610,11 +580,11 @@ static void remove_stale_pages(const report_html_t *h)
         size_t n = strlen(e->d_name);
         if (n < 6 || strcmp(e->d_name + n - 5, ".html") != 0)
             continue;
-        char *rel = join("scenarios", e->d_name);
+        char *rel = path_join("scenarios", e->d_name);
         bool ours = false;
         for (size_t i = 0; rel && i < h->n_pages && !ours; i++)
             ours = h->pages[i] && strcmp(h->pages[i], rel) == 0;
-        char *full = rel && !ours ? join(h->dir, rel) : NULL;
+        char *full = rel && !ours ? path_join(h->dir, rel) : NULL;
         if (full)
             unlink(full);
         free(full);
@@ -635,7 +605,7 @@ int report_html_index(report_html_t *h, const run_result_t *rs, size_t n, errinf
             errinfo_set(err, "%s: out of memory", h->dir);
             return -1;
         }
-    char *path = join(h->dir, "index.html");
+    char *path = path_join(h->dir, "index.html");
     FILE *f = path ? fopen(path, "w") : NULL;
     if (f == NULL) {
         errinfo_set(err, "%s: cannot write: %s", path ? path : h->dir, strerror(errno));
