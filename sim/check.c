@@ -493,18 +493,6 @@ void check_state(const scenario_t *s, const scenario_world_t *sw, size_t index,
 
 /* ---- the trace, read back ---- */
 
-/* The time of a record: trace.h writes "t" first, as {"t":DIGITS,...}. -1 when absent. */
-static sim_time_t record_time(const char *rec, size_t len)
-{
-    static const char head[] = "{\"t\":";
-    if (len < sizeof head || memcmp(rec, head, sizeof head - 1) != 0)
-        return -1;
-    sim_time_t t = 0;
-    for (size_t i = sizeof head - 1; i < len && rec[i] >= '0' && rec[i] <= '9'; i++)
-        t = t * 10 + (rec[i] - '0');
-    return t;
-}
-
 /* Cheap tests before parsing (trace.h writes compact JSON, so the text is predictable; the
  * parse that follows is what decides). */
 static bool record_contains(const char *rec, size_t len, const char *pat)
@@ -579,7 +567,7 @@ int check_window_open(const scenario_t *s, const scenario_world_t *sw, size_t in
         while (i > 0) {
             size_t len;
             const char *rec = trace_record(tr, i - 1, &len);
-            if (rec == NULL || record_time(rec, len) < e->u.invariant.from)
+            if (rec == NULL || trace_record_time(rec, len) < e->u.invariant.from)
                 break;
             i--;
         }

@@ -121,17 +121,6 @@ static bool record_of_node(const char *rec, size_t len, const char *node)
     return false;
 }
 
-static sim_time_t record_time(const char *rec, size_t len)
-{
-    static const char head[] = "{\"t\":";
-    if (len < sizeof head || memcmp(rec, head, sizeof head - 1) != 0)
-        return -1;
-    sim_time_t t = 0;
-    for (size_t i = sizeof head - 1; i < len && rec[i] >= '0' && rec[i] <= '9'; i++)
-        t = t * 10 + (rec[i] - '0');
-    return t;
-}
-
 /* Records are in time order (T1): the first record after `t` is found by bisection, then the
  * node's records are gathered walking back and forth from there. */
 static size_t first_after(const trace_t *tr, sim_time_t t)
@@ -140,7 +129,7 @@ static size_t first_after(const trace_t *tr, sim_time_t t)
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2, len;
         const char *rec = trace_record(tr, mid, &len);
-        if (rec != NULL && record_time(rec, len) <= t)
+        if (rec != NULL && trace_record_time(rec, len) <= t)
             lo = mid + 1;
         else
             hi = mid;

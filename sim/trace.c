@@ -456,3 +456,14 @@ const char *trace_error(const trace_t *t)
 {
     return t->error[0] != '\0' ? t->error : NULL;
 }
+
+sim_time_t trace_record_time(const char *rec, size_t len)
+{
+    static const char head[] = "{\"t\":";
+    if (len < sizeof head || memcmp(rec, head, sizeof head - 1) != 0)
+        return -1;
+    sim_time_t t = 0;
+    for (size_t i = sizeof head - 1; i < len && rec[i] >= '0' && rec[i] <= '9'; i++)
+        t = t * 10 + (rec[i] - '0');
+    return t;
+}

@@ -73,6 +73,10 @@ const char *trace_record(const trace_t *t, size_t i, size_t *len);
 /* Every kept record with its newline, in order (*len bytes, not NUL-terminated). */
 const char *trace_text(const trace_t *t, size_t *len);
 
+/* The time of a record as written by this module ({"t":DIGITS,...} comes first), read without
+ * parsing; -1 when the record does not start that way. */
+sim_time_t trace_record_time(const char *rec, size_t len);
+
 /* FNV-1a-64 of every completed record and its newline (0xcbf29ce484222325 when empty). */
 uint64_t trace_hash(const trace_t *t);
 /* trace_hash as 16 lowercase hex digits; returns buf. */

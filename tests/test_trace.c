@@ -36,6 +36,24 @@ static json_t *parse_rec(const trace_t *t, size_t i)
     return j;
 }
 
+static void test_record_time_read_back(void)
+{
+    trace_t *t = trace_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    trace_begin(t, 1300000007, "c1", "netmap");
+    trace_end(t);
+    trace_begin(t, 0, NULL, "policy");
+    trace_end(t);
+    size_t len = 0;
+    const char *rec = trace_record(t, 0, &len);
+    CU_ASSERT_EQUAL(trace_record_time(rec, len), 1300000007);
+    rec = trace_record(t, 1, &len);
+    CU_ASSERT_EQUAL(trace_record_time(rec, len), 0);
+    CU_ASSERT_EQUAL(trace_record_time("{\"node\":\"x\"}", 12), -1);
+    CU_ASSERT_EQUAL(trace_record_time("{\"t\":", 5), -1);
+    trace_free(t);
+}
+
 static void test_record_layout(void)
 {
     trace_t *t = trace_new();
@@ -427,6 +445,7 @@ void suite_trace(void)
 {
     static CU_TestInfo tests[] = {
         {"T1 record layout: t, node, kind, then details in written order", test_record_layout},
+        {"T1 a record's time is read back without parsing", test_record_time_read_back},
         {"every value kind and nesting is valid JSON", test_all_value_kinds},
         {"RFC 8259 escaping: quotes, backslash, control chars, UTF-8", test_escaping},
         {"invalid UTF-8 becomes \\ufffd, valid edges pass", test_invalid_utf8_replaced},
