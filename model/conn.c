@@ -77,16 +77,6 @@ int conn_prefixes_reserve(pfx_t **arr, size_t *cap, size_t need)
     return 0;
 }
 
-static int pfx_qsort_cmp(const void *a, const void *b)
-{
-    return pfx_compare(a, b);
-}
-
-void conn_sort_prefixes(pfx_t *p, size_t n)
-{
-    qsort(p, n, sizeof *p, pfx_qsort_cmp);
-}
-
 typedef struct {
     conn_change_t *ch;
     bool counting;

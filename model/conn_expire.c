@@ -81,7 +81,7 @@ int conn_expire(conn_t *c, int64_t now, conn_change_t *out)
         if (pfxset_remove(c->adv, &host))
             out->remove[out->n_remove++] = host;
     }
-    conn_sort_prefixes(out->remove, out->n_remove);
+    pfx_sort(out->remove, out->n_remove);
     rules_mark(&c->rules, RULE_L5); /* coverage: addresses expired */
     conn_mark_change(c, out);
     int rc = out->n_remove > 0; /* before out (when it is scratch_change) is cleared */

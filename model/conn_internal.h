@@ -198,8 +198,6 @@ int conn_diff_into(const pfxset_t *before, const pfxset_t *after, conn_change_t 
 void conn_change_reset(conn_change_t *out);
 /* Grows a change's prefix array to hold need entries; -1 on out-of-memory. */
 int conn_prefixes_reserve(pfx_t **arr, size_t *cap, size_t need);
-/* Sorts prefixes in C7 order. */
-void conn_sort_prefixes(pfx_t *p, size_t n);
 /* Fills adv (empty) with c's Manual ∪ Control, the advertised host routes of t, and orphans.
  * rules (may be NULL) gets C3 when a learned address was absorbed or an orphan is in adv. */
 int conn_adv_build(const conn_t *c, const conn_addrtab_t *t, const pfxset_t *orphans,

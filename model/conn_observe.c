@@ -150,7 +150,7 @@ static int observe_new(conn_t *c, const learn_record_t *rec, size_t n, int64_t n
         if (addr_of[i] != CONN_NONE)
             touch(c, addr_of[i], now);
     drop_unheld_names(c, name_of); /* names whose every record was disallowed */
-    conn_sort_prefixes(out->add, out->n_add);
+    pfx_sort(out->add, out->n_add);
     /* Coverage: recorded under names (L3), absorbed (C3), timed (L5), and the change. */
     if (n_paired > 0)
         rules_mark(&c->rules, RULE_L3);

@@ -4,6 +4,8 @@
  * common case (dotted decimal) must not copy, allocate or call into the C library. */
 #include "pfx.h"
 
+#include <stdlib.h>
+
 #include <string.h>
 
 unsigned pfx_family_width(uint8_t family)
@@ -456,4 +458,15 @@ int pfx_compare(const pfx_t *a, const pfx_t *b)
     if (c != 0)
         return c;
     return a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
+}
+
+static int pfx_compare_v(const void *a, const void *b)
+{
+    return pfx_compare(a, b);
+}
+
+void pfx_sort(pfx_t *p, size_t n)
+{
+    if (n > 1)
+        qsort(p, n, sizeof *p, pfx_compare_v);
 }

@@ -86,5 +86,7 @@ bool pfx_overlaps(const pfx_t *a, const pfx_t *b);
 bool pfx_equal(const pfx_t *a, const pfx_t *b);
 /* C7 order; negative, zero or positive. */
 int pfx_compare(const pfx_t *a, const pfx_t *b);
+/* Sorts n prefixes in C7 order (duplicates are kept). */
+void pfx_sort(pfx_t *p, size_t n);
 
 #endif

@@ -210,11 +210,6 @@ static bool sort_keys(uint64_t *keys, size_t n)
     return true;
 }
 
-static int compare_pfx(const void *a, const void *b)
-{
-    return pfx_compare(a, b);
-}
-
 /* Puts the input into a set in C7 order, skipping duplicates. */
 static bool build_set(input_t *in, pfxset_t *s)
 {
@@ -228,8 +223,7 @@ static bool build_set(input_t *in, pfxset_t *s)
         if (pfxset_insert(s, &p, 0) < 0)
             return false;
     }
-    if (in->n6 > 1)
-        qsort(in->v6, in->n6, sizeof *in->v6, compare_pfx);
+    pfx_sort(in->v6, in->n6);
     for (size_t i = 0; i < in->n6; i++) {
         if (i > 0 && pfx_equal(&in->v6[i], &in->v6[i - 1]))
             continue;

@@ -19,11 +19,6 @@ static int cmp_domain(const void *a, const void *b)
     return strcmp(((const dn_domain_t *)a)->name, ((const dn_domain_t *)b)->name);
 }
 
-static int cmp_pfx(const void *a, const void *b)
-{
-    return pfx_compare(a, b);
-}
-
 /* The union of the apps' domains and routes, sorted, without duplicates (N5). *dups is set
  * when some collapsed (coverage). */
 static wconfig_t *config_of(const wpolicy_t *pol, const uint32_t *apps, size_t k, bool *dups)
@@ -54,8 +49,7 @@ static wconfig_t *config_of(const wpolicy_t *pol, const uint32_t *apps, size_t k
     }
     if (c->n_domains > 1)
         qsort(c->domains, c->n_domains, sizeof *c->domains, cmp_domain);
-    if (c->n_routes > 1)
-        qsort(c->routes, c->n_routes, sizeof *c->routes, cmp_pfx);
+    pfx_sort(c->routes, c->n_routes);
     size_t o = 0;
     for (size_t i = 0; i < c->n_domains; i++)
         if (o == 0 || strcmp(c->domains[o - 1].name, c->domains[i].name) != 0)

@@ -433,10 +433,29 @@ static void test_parse_matches_libc(void)
     CU_ASSERT_TRUE(accepted6 > 100);
 }
 
+static void test_c7_sort(void)
+{
+    const char *in[] = {"2001:db8::/32", "10.0.0.0/16", "10.0.0.0/8", "::/0", "9.0.0.0/8",
+                        "10.0.0.0/16"};
+    const char *want[] = {"9.0.0.0/8", "10.0.0.0/8", "10.0.0.0/16", "10.0.0.0/16", "::/0",
+                          "2001:db8::/32"};
+    pfx_t p[6];
+    for (size_t i = 0; i < 6; i++)
+        CU_ASSERT_TRUE_FATAL(pfx_parse(in[i], strlen(in[i]), false, &p[i], NULL));
+    pfx_sort(p, 6);
+    for (size_t i = 0; i < 6; i++) {
+        char buf[PFX_TEXT_MAX];
+        pfx_format(&p[i], buf);
+        CU_ASSERT_STRING_EQUAL(buf, want[i]);
+    }
+    pfx_sort(p, 0); /* nothing to do, no crash */
+}
+
 void suite_pfx(void);
 void suite_pfx(void)
 {
     static CU_TestInfo tests[] = {
+        {"C7 pfx_sort: IPv4 first, then address, then length; duplicates kept", test_c7_sort},
         {"C7 IPv4 dotted decimal parses and prints", test_v4_parse_format},
         {"IPv4 rejects short, out-of-range, leading-zero and padded text", test_v4_bad},
         {"C7 IPv6 prints per RFC 5952", test_v6_rfc5952},
