@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "jsonc.h"
+#include "runner.h"
 #include "scenario.h"
 #include "testutil.h"
 
@@ -406,12 +408,46 @@ static void test_index_lists_every_scenario(void)
     free(index);
 }
 
+/* The README's first screen shows a small scenario: it must load, run and pass as shown. */
+static void test_readme_example_passes(void)
+{
+    FILE *f = fopen("README.md", "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *section = strstr(text, "## A small scenario");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(section);
+    char *start = strstr(section, "```json\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(start);
+    start += strlen("```json\n");
+    char *end = strstr(start, "```");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+    char path[] = "/tmp/appcsim-readme-XXXXXX";
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    FILE *out = fdopen(fd, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    fwrite(start, 1, (size_t)(end - start), out);
+    fclose(out);
+    run_result_t r;
+    runner_run_file(path, NULL, &r);
+    unlink(path);
+    CU_ASSERT_EQUAL(r.status, RUN_PASS);
+    CU_ASSERT_EQUAL(r.n_checks, 3);
+    for (size_t i = 0; i < r.n_diags; i++)
+        printf("\n    %s", r.diags[i]);
+    run_result_clear(&r);
+}
+
 void suite_suite_files(void);
 void suite_suite_files(void)
 {
     static CU_TestInfo tests[] = {
         {"S4 every bundled scenario loads with no error and names its rules",
          test_every_scenario_loads},
+        {"C3 K5 the README's small scenario passes as shown", test_readme_example_passes},
         {"S4 S5 every file of scenarios/invalid fails to load with its README error",
          test_invalid_files_fail},
         {"every rule of RULES.md is exercised by the suite", test_every_rule_is_covered},
