@@ -23,13 +23,7 @@ void control_free(world_t *w)
     free(w->exit_dirty);
     free(w->peer_changes);
     free(w->full_pending);
-    for (size_t i = 0; i < w->n_groups; i++) {
-        w_sdns_unref(w->groups[i]);
-        free(w->group_apps[i]);
-    }
-    free(w->groups);
-    free(w->group_apps);
-    free(w->group_n_apps);
+    control_free_groups(w);
     free(w->cands);
     free(w->rcands);
 }

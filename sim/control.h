@@ -51,6 +51,8 @@ void control_latency_changed(world_t *w, uint32_t node, bool region_changed);
 /* Policy computations (control_policy.c). send false at start (nothing is sent). */
 int control_compute_configs(world_t *w, bool send);
 int control_compute_groups(world_t *w);
+/* Frees the split-DNS groups of the current policy (world teardown and recomputation). */
+void control_free_groups(world_t *w);
 int control_compute_sdns(world_t *w, bool send);
 
 /* Marks (control.c), and the flush (control_flush.c). */

@@ -120,7 +120,7 @@ int control_compute_configs(world_t *w, bool send)
     return rc;
 }
 
-static void free_groups(world_t *w)
+void control_free_groups(world_t *w)
 {
     for (size_t i = 0; i < w->n_groups; i++) {
         w_sdns_unref(w->groups[i]);
@@ -138,7 +138,7 @@ static void free_groups(world_t *w)
 int control_compute_groups(world_t *w)
 {
     const wpolicy_t *pol = policy(w);
-    free_groups(w);
+    control_free_groups(w);
     strmap_t *m = strmap_new();
     uint32_t *apps = malloc((pol->n_apps ? pol->n_apps : 1) * sizeof *apps);
     size_t cap = 0;
