@@ -170,9 +170,6 @@ static int get_rules(const json_t *o, const char *key, rules_t *out, errinfo_t *
     return 0;
 }
 
-static const char *const kind_names[] = {"advertised", "route", "flow", "dns",
-                                         "route_changes", "invariant"};
-
 static int parse_check(const json_t *o, check_result_t *c, errinfo_t *err)
 {
     int64_t v;
@@ -195,9 +192,9 @@ static int parse_check(const json_t *o, check_result_t *c, errinfo_t *err)
         get_strings(o, "trace", &c->context, &c->n_context, err) != 0)
         goto out;
     c->kind = NULL;
-    for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
-        if (strcmp(kind, kind_names[i]) == 0)
-            c->kind = kind_names[i];
+    for (int k = SCENARIO_EXP_ADVERTISED; k <= SCENARIO_EXP_INVARIANT; k++)
+        if (strcmp(kind, check_kind_name((scenario_expect_kind_t)k)) == 0)
+            c->kind = check_kind_name((scenario_expect_kind_t)k); /* a static string */
     if (c->kind == NULL) {
         errinfo_set(err, "unknown expectation kind '%s'", kind);
         goto out;
